@@ -1,0 +1,75 @@
+"""Stage 5: printed country names -> ISO 3166-1 alpha-3 codes, English and Norwegian.
+
+Only exact matches (see data/countries.yml); an unknown name is the caller's error
+to report with its line. `Countries.is_prefix` lets the table stage join a name
+that the PDF wrapped over several lines.
+"""
+
+import difflib
+import functools
+import gettext
+
+import pycountry
+
+from .vocabulary import load, norm
+
+
+class Countries:
+    def __init__(self):
+        data = load("countries")
+        self.extra = data["extra_codes"]
+        nb = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["nb"], fallback=True)
+        self._names = {}  # normalised name -> code
+        self.rows = {}  # code -> row of the countries table
+        for c in pycountry.countries:
+            name_no = nb.gettext(c.name)
+            for n in {c.name, getattr(c, "common_name", c.name), getattr(c, "official_name", c.name), name_no}:
+                self._names.setdefault(norm(n), c.alpha_3)
+            self.rows[c.alpha_3] = {
+                "code": c.alpha_3,
+                "alpha2": c.alpha_2,
+                "name_en": data["short_names_en"].get(c.alpha_3, getattr(c, "common_name", c.name)),
+                "name_no": data["short_names_no"].get(c.alpha_3, name_no),
+            }
+        for code, row in self.extra.items():
+            self.rows[code] = {"code": code, **row}
+            self._names.setdefault(norm(row["name_en"]), code)
+            self._names.setdefault(norm(row["name_no"]), code)
+        for name, code in data["aliases"].items():
+            assert code in self.rows, f"alias {name} -> unknown code {code}"
+            self._names[norm(name)] = code  # the police's spelling wins over a standard one
+        self._prefixes = {
+            " ".join(words[:i])
+            for name in self._names
+            for words in [name.split()]
+            for i in range(1, len(words))
+        }
+        self.demonyms = {norm(k): v for k, v in data["demonyms"].items()}
+
+    def code(self, printed):
+        """The code of a printed name, or None if the name is not known exactly."""
+        return self._names.get(norm(printed))
+
+    def is_prefix(self, text):
+        """Whether `text` is the first words of a known name (a name cut by a line break)."""
+        t = norm(text)
+        if t in self._prefixes:
+            return True
+        # "Elfenbens-" at a line break may be the first part of "Elfenbenskysten"
+        return t.endswith("-") and any(n.startswith(t[:-1].rstrip()) for n in self._names)
+
+    def joins(self, first, rest):
+        """The ways a name broken over two lines may read when joined again."""
+        if first.rstrip().endswith("-"):
+            stem = first.rstrip()
+            return [f"{stem} {rest}", f"{stem}{rest}", f"{stem[:-1]}{rest}"]
+        return [f"{first} {rest}"]
+
+    def suggest(self, printed):
+        close = difflib.get_close_matches(norm(printed), list(self._names), n=3, cutoff=0.75)
+        return close
+
+
+@functools.cache
+def countries():
+    return Countries()

@@ -1,0 +1,86 @@
+"""Stage 2: a document -> lines of cells, each line keeping its number in the file.
+
+Two text layouts are read (PDFs are another extractor, feeding the same Line):
+- TAB-separated: a cell per field, an empty cell is an empty field.
+- space-aligned: cells separated by one space; an empty cell shows as two extra
+  spaces, so a run of 1 + 2k spaces between two cells holds k empty cells. The
+  leading words that are not numbers form the first cell (the country name).
+"""
+
+import re
+from dataclasses import dataclass
+
+from .errors import BuildError
+
+# A token that stands in a number column of the space-aligned layout: digits, maybe
+# with a stray point ("2."), or a lone non-letter left by extraction.
+_NUMBER_TOKEN = re.compile(r"[0-9][0-9.,]*|[^\w\s]")
+
+
+@dataclass(frozen=True)
+class Line:
+    file: str  # raw/NAME
+    number: int  # 1-based line in the file
+    text: str
+    cells: tuple  # (first cell, *value cells), stripped
+    problem: str | None = None  # set where the layout could not be read with certainty
+
+    @property
+    def where(self):
+        return f"{self.file}:{self.number}"
+
+    @property
+    def is_blank(self):
+        return not self.text.strip()
+
+
+def split_tabbed(text):
+    return tuple(c.strip() for c in text.split("\t"))
+
+
+def split_spaced(text):
+    """(cells, problem): problem names a run of spaces that cannot be read as cells."""
+    parts = re.split(r"( +)", text.strip(" "))
+    tokens, gaps = parts[0::2], parts[1::2]  # token, spaces, token, ...
+    first = 0
+    while first < len(tokens) and not _NUMBER_TOKEN.fullmatch(tokens[first]):
+        first += 1
+    cells, problem = [" ".join(tokens[:first])], None
+    for j in range(first, len(tokens)):
+        if j > 0:
+            gap = len(gaps[j - 1])
+            if gap % 2 == 0 and problem is None:
+                problem = f"{gap} spaces before {tokens[j]!r}: cannot tell how many empty cells they hold"
+            cells.extend([""] * ((gap - 1) // 2))
+        cells.append(tokens[j])
+    return tuple(cells), problem
+
+
+def read_text(path, name):
+    data = path.read_bytes()
+    if b"\x00" in data:
+        raise BuildError(name, None, "binary data where text was expected")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise BuildError(name, line, f"not UTF-8 text (byte {data[e.start]:#04x})") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def extract_text(path, name):
+    """Lines of cells from a text extraction, TAB-separated or space-aligned."""
+    raw_lines = read_text(path, name)
+    tabbed = any("\t" in t for t in raw_lines)
+    lines = []
+    for n, t in enumerate(raw_lines, start=1):
+        cells, problem = (split_tabbed(t), None) if tabbed else split_spaced(t)
+        lines.append(Line(name, n, t, cells, problem))
+    return lines
+
+
+def extract(document):
+    suffix = document.path.suffix.lower()
+    if suffix in (".txt", ".text"):
+        return extract_text(document.path, document.name)
+    raise BuildError(document.name, None, f"no extractor for {suffix or 'files without a suffix'}")

@@ -1,0 +1,124 @@
+"""Stage 1: raw/manifest.yml lists every document; each file is checked against it."""
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import BuildError
+
+REQUIRED = ("file", "period", "language", "sha256")
+OPTIONAL = ("title", "source_url", "note", "retrieved")
+LANGUAGES = ("en", "no")
+# Files in raw/ that are not publications.
+NOT_DOCUMENTS = {"manifest.yml", "corrections.yml", "README.md"}
+
+
+@dataclass(frozen=True)
+class Document:
+    path: Path
+    period: str  # YYYY-MM
+    language: str  # en | no
+    sha256: str
+    manifest_line: int
+    title: str | None = None
+    source_url: str | None = None
+    note: str | None = None
+    retrieved: str | None = None
+
+    @property
+    def name(self):
+        return f"raw/{self.path.name}"
+
+
+class _LineLoader(yaml.SafeLoader):
+    """Keeps each mapping's line, so that errors can point into the manifest."""
+
+
+def _mapping_with_line(loader, node):
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
+
+
+def load_yaml_list(path, label):
+    """A YAML file holding a list of mappings, each with its `__line__`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = yaml.load(text, Loader=_LineLoader)
+    except FileNotFoundError:
+        raise BuildError(path, None, f"no {label} found") from None
+    except UnicodeDecodeError as e:
+        raise BuildError(path, None, f"not UTF-8 text ({e.reason})") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        raise BuildError(path, line, f"not valid YAML: {getattr(e, 'problem', e)}") from None
+    if data is None:
+        return []
+    if not isinstance(data, list) or not all(isinstance(d, dict) for d in data):
+        raise BuildError(path, 1, f"the {label} must be a YAML list of mappings")
+    return data
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_manifest(raw):
+    """The documents of raw/, each checked: listed, present, and unchanged."""
+    raw = Path(raw)
+    manifest = raw / "manifest.yml"
+    entries = load_yaml_list(manifest, "manifest")
+    where = f"raw/{manifest.name}"
+    documents, seen_files, seen_periods = [], {}, {}
+    for entry in entries:
+        line = entry.pop("__line__")
+        missing = [k for k in REQUIRED if not entry.get(k)]
+        if missing:
+            raise BuildError(where, line, f"entry lacks {', '.join(missing)}")
+        unknown = set(entry) - set(REQUIRED) - set(OPTIONAL)
+        if unknown:
+            raise BuildError(where, line, f"unknown key(s) {', '.join(sorted(unknown))}")
+        name, period = str(entry["file"]), str(entry["period"])
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
+            raise BuildError(where, line, f"period {period!r} is not YYYY-MM (quote it)")
+        if entry["language"] not in LANGUAGES:
+            raise BuildError(where, line, f"language {entry['language']!r} is not one of en, no")
+        if name in seen_files:
+            raise BuildError(where, line, f"{name} is listed twice (first at line {seen_files[name]})")
+        if period in seen_periods:
+            raise BuildError(
+                where, line, f"period {period} is listed twice (first at line {seen_periods[period]})"
+            )
+        seen_files[name], seen_periods[period] = line, line
+        path = raw / name
+        if not path.is_file():
+            raise BuildError(where, line, f"{name} is listed but not in raw/")
+        actual = sha256(path)
+        if actual != str(entry["sha256"]).lower():
+            raise BuildError(
+                f"raw/{name}", None,
+                f"sha256 is {actual}, the manifest (line {line}) says {entry['sha256']}",
+            )
+        documents.append(
+            Document(
+                path=path, period=period, language=entry["language"], sha256=actual,
+                manifest_line=line, **{k: entry.get(k) for k in OPTIONAL},
+            )
+        )
+    for path in sorted(raw.iterdir()):
+        if path.is_file() and path.name not in NOT_DOCUMENTS and path.name not in seen_files:
+            if path.name.startswith("."):
+                continue
+            raise BuildError(f"raw/{path.name}", None, "not in raw/manifest.yml: add an entry for it")
+    return sorted(documents, key=lambda d: d.period)
