@@ -1,0 +1,101 @@
+"""Stage 7: everything into SQLite with sqlite-utils, atomically.
+
+The database is written to a temporary file beside the target and renamed over it
+only when complete, so a failed or interrupted build leaves the previous one as it
+was. Views come from sql/views/NAME.sql, one per file, the file name the view's.
+"""
+
+import os
+from pathlib import Path
+
+import sqlite_utils
+
+FIGURE_COLUMNS = {
+    "returned_in_month": int, "convicted_in_month": int, "convicted_in_month_pct_published": float,
+    "convicted_ytd": int, "convicted_ytd_prev_year": int, "minors_in_month": int,
+    "minors_unaccompanied_in_month": int, "charter_flights_in_month": int, "charter_flights_ytd": int,
+    "ytd_total": int, "ytd_total_prev_year": int, "ytd_change_pct_published": float,
+}
+
+# table -> columns (in order), primary key, foreign keys, indexes. Tables that
+# others point at come first.
+SCHEMA = {
+    "publications": dict(
+        columns={"period": str, "year": int, "month": int, "as_of": str, "language": str, "title": str,
+                 "source_file": str, "sha256": str, "source_url": str, "note": str},
+        pk="period"),
+    "categories": dict(
+        columns={"code": str, "label_en": str, "label_no": str, "description_en": str, "first_period": str},
+        pk="code"),
+    "countries": dict(
+        columns={"code": str, "alpha2": str, "name_en": str, "name_no": str},
+        pk="code", indexes=[["name_en"]]),
+    "country_names": dict(
+        columns={"name": str, "language": str, "code": str},
+        pk=("name", "language"), fks=[("code", "countries", "code")], indexes=[["code"]]),
+    "returns": dict(
+        columns={"period": str, "kind": str, "country": str, "category": str, "count": int,
+                 "status": str, "source": str},
+        pk=("period", "kind", "country", "category"),
+        fks=[("period", "publications", "period"), ("country", "countries", "code"),
+             ("category", "categories", "code")],
+        indexes=[["country", "kind", "period"], ["category"], ["kind", "period"], ["status"]]),
+    "published_totals": dict(
+        columns={"period": str, "kind": str, "category": str, "count": int, "source": str},
+        pk=("period", "kind", "category"), fks=[("period", "publications", "period")]),
+    "monthly_figures": dict(
+        columns={"period": str, **FIGURE_COLUMNS},
+        pk="period", fks=[("period", "publications", "period")]),
+    "figure_sources": dict(
+        columns={"period": str, "figure": str, "value": float, "source": str, "quote": str},
+        pk=("period", "figure"), fks=[("period", "publications", "period")]),
+    "convicted_top_nationalities": dict(
+        columns={"period": str, "rank": int, "country": str, "printed": str, "share_pct": float,
+                 "source": str},
+        pk=("period", "rank"),
+        fks=[("period", "publications", "period"), ("country", "countries", "code")],
+        indexes=[["country"]]),
+    "checks": dict(
+        columns={"id": int, "period": str, "kind": str, "check": str, "subject": str, "expected": str,
+                 "found": str, "outcome": str, "detail": str},
+        pk="id", fks=[("period", "publications", "period")],
+        indexes=[["period", "kind"], ["outcome"], ["check"]]),
+}
+
+
+def create(db, views_dir, tables):
+    for name, spec in SCHEMA.items():
+        pk = spec["pk"]
+        db[name].create(spec["columns"], pk=pk, foreign_keys=spec.get("fks"),
+                        not_null={pk} if isinstance(pk, str) else set(pk))
+        db[name].insert_all(tables.get(name, []))
+        for cols in spec.get("indexes", []):
+            db[name].create_index(cols)
+    for view in sorted(Path(views_dir).glob("*.sql")):
+        db.create_view(view.stem, view.read_text(encoding="utf-8"))
+
+
+def write(path, tables, views_dir):
+    """tables: name -> list of row dicts. Builds into a temp file, then renames it."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        db = sqlite_utils.Database(tmp)
+        db.conn.execute("PRAGMA foreign_keys = ON")
+        with db.conn:
+            create(db, views_dir, tables)
+        broken = db.conn.execute("PRAGMA foreign_key_check").fetchall()
+        assert not broken, f"foreign keys broken: {broken[:3]}"
+        db.conn.execute("VACUUM")
+        db.close()
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    finally:
+        tmp.unlink(missing_ok=True)
