@@ -167,7 +167,7 @@ def solve(rows, total_row, columns):
             ref[0][ref[1]] = value
             progress = True
     if any(isinstance(v, Unknown) for r in rows + [total_row] for v in r.values()):
-        return "open", rows, total_row
+        return "open", rows, total_row  # some cell no equation decides
     for terms, target in equations:
         if sum(t[0][t[1]] for t in terms) != target[0][target[1]]:
             return "infeasible", rows, total_row
@@ -240,7 +240,7 @@ def reconcile_table(table, corrections, totals_hint=None):
         line = rows[choice_rows[0]].lines[0]
         raise BuildError(line.file, line.number, f"{len(choice_rows)} rows of the {table.kind} table have "
                          f"several readings; too many to try ({combos}): add corrections")
-    solutions, open_ = [], 0
+    solutions, open_, open_cell = [], 0, None
     for pick in itertools.product(*[range(len(candidates[i])) for i in choice_rows]):
         chosen = [c[0] for c in candidates]
         for i, k in zip(choice_rows, pick):
@@ -251,6 +251,9 @@ def reconcile_table(table, corrections, totals_hint=None):
                 solutions.append((chosen, solved, solved_total))
         elif status == "open":
             open_ += 1
+            if open_cell is None:
+                open_cell = next(((chosen[i], rows[i], col) for i, r in enumerate(solved[: len(rows)])
+                                  for col in columns if isinstance(r[col], Unknown)), None)
     if len(solutions) != 1 or open_:
         where = table.total.line
         if not solutions and not open_:
@@ -258,6 +261,12 @@ def reconcile_table(table, corrections, totals_hint=None):
             detail = "; ".join(_mismatches(printed, total_row, columns)) or "rows and columns cannot all add up"
             raise BuildError(where.file, where.number, f"the {table.kind} table does not reconcile ({detail}); "
                              "repair the cells or add a correction to raw/corrections.yml")
+        if not solutions and open_cell:
+            cand, row, col = open_cell
+            line = cand.reading.line
+            raise BuildError(line.file, line.number, f"{col} of {row.printed} reads {cand.values[col].printed!r}: "
+                             "not a number, and the printed sums do not decide it; add a correction to "
+                             "raw/corrections.yml")
         alternatives = []
         for i in choice_rows:
             seen = []

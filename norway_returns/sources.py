@@ -106,19 +106,16 @@ def read_manifest(raw):
             raise BuildError(where, line, f"{name} is listed but not in raw/")
         actual = sha256(path)
         if actual != str(entry["sha256"]).lower():
-            raise BuildError(
-                f"raw/{name}", None,
-                f"sha256 is {actual}, the manifest (line {line}) says {entry['sha256']}",
-            )
+            raise BuildError(where, line, f"raw/{name} has sha256 {actual}, not the {entry['sha256']} "
+                             "listed here: the file changed (update the entry if that was meant)")
         documents.append(
             Document(
                 path=path, period=period, language=entry["language"], sha256=actual,
                 manifest_line=line, **{k: entry.get(k) for k in OPTIONAL},
             )
         )
+    end = manifest.read_text(encoding="utf-8").count("\n") or 1
     for path in sorted(raw.iterdir()):
-        if path.is_file() and path.name not in NOT_DOCUMENTS and path.name not in seen_files:
-            if path.name.startswith("."):
-                continue
-            raise BuildError(f"raw/{path.name}", None, "not in raw/manifest.yml: add an entry for it")
+        if path.is_file() and path.name not in NOT_DOCUMENTS | seen_files.keys() and not path.name.startswith("."):
+            raise BuildError(where, end, f"raw/{path.name} is in raw/ but not listed here: add an entry for it")
     return sorted(documents, key=lambda d: d.period)

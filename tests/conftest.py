@@ -1,0 +1,80 @@
+"""Fixtures: the database built from raw/ once, and copies of raw/ to damage."""
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from norway_returns.build import build
+from norway_returns.sources import sha256
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """(path of a database built from the repository's raw/, the build summary)."""
+    path = tmp_path_factory.mktemp("db") / "returns.db"
+    summary = build(ROOT / "raw", path, ROOT / "sql" / "views")
+    return path, summary
+
+
+@pytest.fixture(scope="session")
+def db(built):
+    conn = sqlite3.connect(built[0])
+    conn.row_factory = sqlite3.Row
+    yield conn
+    conn.close()
+
+
+def query(conn, sql, *params):
+    return [dict(r) for r in conn.execute(sql, params)]
+
+
+def value(conn, sql, *params):
+    row = conn.execute(sql, params).fetchone()
+    return None if row is None else row[0]
+
+
+class RawCopy:
+    """A copy of raw/ in a temporary folder, to change and build from."""
+
+    def __init__(self, path):
+        self.path = path
+        shutil.copytree(ROOT / "raw", path)
+
+    def text(self, name):
+        return (self.path / name).read_text(encoding="utf-8")
+
+    def write(self, name, text, rehash=True):
+        (self.path / name).write_text(text, encoding="utf-8")
+        if rehash:
+            self.rehash(name)
+
+    def replace_line(self, name, number, old, new):
+        lines = self.text(name).split("\n")
+        assert old in lines[number - 1], (old, lines[number - 1])
+        lines[number - 1] = lines[number - 1].replace(old, new, 1)
+        self.write(name, "\n".join(lines))
+
+    def rehash(self, name):
+        manifest = self.path / "manifest.yml"
+        entries = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+        old = next(e["sha256"] for e in entries if e["file"] == name)
+        manifest.write_text(manifest.read_text(encoding="utf-8").replace(old, sha256(self.path / name)),
+                            encoding="utf-8")
+
+
+@pytest.fixture
+def raw_copy(tmp_path):
+    return RawCopy(tmp_path / "raw")
+
+
+def run_cli(*args, cwd=ROOT):
+    """`python build_db.py ARGS`, as a user runs it."""
+    return subprocess.run([sys.executable, str(ROOT / "build_db.py"), *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
