@@ -1,0 +1,154 @@
+"""The build as a whole: reconciliation, layouts, and the command line on bad input."""
+
+import sqlite3
+
+import pytest
+
+from conftest import ROOT, query, run_cli, value
+from layouts import spaces_to_tabs, tabs_to_spaces
+from norway_returns.build import build
+
+
+def test_returns_add_up_to_the_printed_totals(db):
+    # every period, kind and category: the cells sum to the printed Total row
+    rows = query(db, """
+        select t.period, t.kind, t.category, t.count printed,
+               coalesce((select sum(r.count) from returns r where r.period = t.period and r.kind = t.kind
+                         and (t.category = 'total' or r.category = t.category)), 0) summed
+        from published_totals t""")
+    assert len(rows) == 2 * (5 + 5 + 5 + 6)
+    assert [r for r in rows if r["printed"] != r["summed"]] == []
+
+
+def test_no_mismatch_and_every_check_recorded(db, built):
+    assert value(db, "select count(*) from checks where outcome = 'mismatch'") == 0
+    assert "0 mismatch(es)" in str(built[1])
+    # one row check per printed row, a column check per column, for every table
+    assert value(db, "select count(*) from checks where check_ = 'row_total'".replace("check_", "\"check\"")) == \
+        value(db, "select count(*) from (select distinct period, kind, country from returns)")
+    outcomes = dict(db.execute("select outcome, count(*) from checks where period = '2024-05' group by 1"))
+    assert outcomes["corrected"] == 4  # Congo, Libya, Lithuania, Rwanda
+    assert outcomes.get("mismatch", 0) == 0
+
+
+def test_repairs_say_what_was_printed(db):
+    detail = value(db, "select detail from checks where period='2024-05' and kind='nationality' "
+                       "and subject='Georgia'")
+    assert "'1!'" in detail and "15" in detail  # "Georgia 4 6 5 1!" (2024-05:96)
+    luxembourg = query(db, "select expected, found, outcome from checks where period='2024-05' "
+                           "and kind='destination' and subject='Luxembourg'")
+    assert luxembourg == [{"expected": "2", "found": "2", "outcome": "repaired"}]
+    header = value(db, "select detail from checks where period='2024-05' and \"check\"='header' "
+                       "and detail like '%Dubiiii%'")
+    assert "dublin" in header
+    reason = value(db, "select detail from checks where period='2024-05' and subject='Libya'")
+    assert "Libya Lithuania" in reason and "Alternatives" in reason
+
+
+def test_the_same_raw_builds_the_same_data(built, tmp_path):
+    again = tmp_path / "again.db"
+    build(ROOT / "raw", again, ROOT / "sql" / "views")
+    dump = lambda p: list(sqlite3.connect(p).iterdump())  # noqa: E731
+    assert dump(again) == dump(built[0])
+
+
+def _returns(path):
+    return sorted(sqlite3.connect(path).execute("select * from returns"))
+
+
+@pytest.mark.parametrize("name,relay", [
+    ("2025-02-en.txt", tabs_to_spaces),   # TAB-separated -> space-aligned
+    ("2022-06-en.txt", spaces_to_tabs),   # space-aligned -> TAB-separated
+    ("2024-03-no.txt", spaces_to_tabs),
+])
+def test_the_other_layout_builds_the_same_rows(raw_copy, built, tmp_path, name, relay):
+    before = raw_copy.text(name)
+    raw_copy.write(name, relay(before))
+    assert raw_copy.text(name) != before
+    out = tmp_path / "relaid.db"
+    build(raw_copy.path, out, ROOT / "sql" / "views")
+    assert _returns(out) == _returns(built[0])
+
+
+# --- the command line ----------------------------------------------------------
+
+def test_cli_builds_and_summarises(tmp_path):
+    out = tmp_path / "cli.db"
+    result = run_cli("--raw", ROOT / "raw", "--db", out)
+    assert result.returncode == 0, result.stderr
+    assert "2024-05 en raw/2024-05-en.txt:" in result.stdout
+    assert "7 corrected" in result.stdout
+    assert "0 mismatch(es)" in result.stdout
+    assert value(sqlite3.connect(out), "select count(*) from returns") == 1303
+
+
+BAD = {
+    "unknown country": (
+        lambda r: r.replace_line("2025-02-en.txt", 66, "Afghanistan", "Atlantis"),
+        "raw/2025-02-en.txt:66: unknown country name 'Atlantis'"),
+    "unknown column header": (
+        lambda r: r.replace_line("2025-02-en.txt", 65, "Granted international protection", "Transit"),
+        "raw/2025-02-en.txt:65: unknown column header 'Transit'"),
+    "unknown header word, space layout": (
+        lambda r: r.replace_line("2024-03-no.txt", 101, "Bortvisning", "Overføring"),
+        "raw/2024-03-no.txt:101: unknown column header 'overføring'"),
+    "unreadable numbers the sums cannot decide": (
+        # four cells at the corners of a rectangle: each row and column keeps its sum
+        lambda r: [r.replace_line("2025-02-en.txt", 66, "\t4\t6\t", "\tx\ty\t"),
+                   r.replace_line("2025-02-en.txt", 82, "\t6\t2\t", "\tz\tw\t")],
+        "raw/2025-02-en.txt:66: dublin of Afghanistan reads 'x': not a number, and the printed sums "
+        "do not decide it"),
+    "table that does not reconcile": (
+        # Afghanistan Dublin 4 -> 5 with its Total 10 -> 11: the row adds up, the columns do not
+        lambda r: r.replace_line("2025-02-en.txt", 66, "\t4\t6\t\t\t10", "\t5\t6\t\t\t11"),
+        "raw/2025-02-en.txt:139: the nationality table does not reconcile (dublin: rows add up to 84, "
+        "the Total row says 83; total: rows add up to 346, the Total row says 345)"),
+    "file not in the manifest": (
+        lambda r: (r.path / "2025-03-en.txt").write_text("Statistics for March 2025\n", encoding="utf-8"),
+        "raw/manifest.yml:28: raw/2025-03-en.txt is in raw/ but not listed here"),
+    "file differs from its hash": (
+        lambda r: r.write("2024-03-no.txt", r.text("2024-03-no.txt").replace("Ukraina 4", "Ukraina 5"),
+                          rehash=False),
+        "raw/manifest.yml:11: raw/2024-03-no.txt has sha256 "),
+    "file listed but missing": (
+        lambda r: (r.path / "2022-06-en.txt").unlink(),
+        "raw/manifest.yml:5: 2022-06-en.txt is listed but not in raw/"),
+    "table without a Total row": (
+        lambda r: r.replace_line("2025-02-en.txt", 202, "Sum\t37", "Austria\t37"),
+        "raw/2025-02-en.txt:143: table ends without a Total (Sum) row"),
+}
+
+
+@pytest.fixture
+def previous_db(tmp_path):
+    path = tmp_path / "returns.db"
+    build(ROOT / "raw", path, ROOT / "sql" / "views")
+    return path
+
+
+@pytest.mark.parametrize("case", BAD)
+def test_bad_input_stops_the_build_and_keeps_the_database(raw_copy, previous_db, case):
+    damage, message = BAD[case]
+    damage(raw_copy)
+    before = previous_db.read_bytes()
+    result = run_cli("--raw", raw_copy.path, "--db", previous_db)
+    assert result.returncode == 1
+    assert message in result.stderr, result.stderr
+    assert result.stderr.startswith(message.split(":")[0])
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+    assert previous_db.read_bytes() == before
+    assert [p.name for p in previous_db.parent.iterdir() if p.name.startswith(".")] == []  # no temp file left
+
+
+def test_a_figure_not_stated_is_null(raw_copy, tmp_path):
+    # drop the charter sentence of May 2024 (line 48): the figures become NULL, not 0
+    text = raw_copy.text("2024-05-en.txt").split("\n")
+    assert text[47].startswith("No returnee flights were chartered in May")
+    text[47] = ""
+    raw_copy.write("2024-05-en.txt", "\n".join(text))
+    out = tmp_path / "x.db"
+    build(raw_copy.path, out, ROOT / "sql" / "views")
+    conn = sqlite3.connect(out)
+    assert conn.execute("select charter_flights_in_month, charter_flights_ytd, minors_in_month "
+                        "from monthly_figures where period='2024-05'").fetchone() == (None, None, 5)
