@@ -11,10 +11,9 @@ PORT ?= 8001
 SOURCES := $(wildcard raw/*) $(wildcard norway_returns/*.py) $(wildcard norway_returns/data/*.yml) \
            $(wildcard sql/views/*.sql) build_db.py
 
-# Datasette's settings for this data: a short SQL time limit for a public site;
-# every country of a table fits on one page of facets.
-DATASETTE_SETTINGS := --setting sql_time_limit_ms 2000 --setting default_facet_size 30 \
-                      --setting max_returned_rows 5000 --setting default_page_size 100
+# The browser tests drive Debian's Chromium (no browser download).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: install build serve test clean
 
@@ -31,14 +30,15 @@ build: returns.db
 returns.db: $(INSTALLED) $(SOURCES)
 	$(BIN)/python build_db.py --raw raw --db returns.db
 
-inspect-data.json: returns.db
-	$(BIN)/datasette inspect returns.db --inspect-file $@
+# Datasette's command line and settings live in norway_returns/serve.py, shared with the tests.
+serve: returns.db
+	$(BIN)/python -m norway_returns.serve --db returns.db --host $(HOST) --port $(PORT)
 
-serve: returns.db inspect-data.json
-	$(BIN)/datasette serve -i returns.db --inspect-file inspect-data.json --metadata metadata.yml \
-		-h $(HOST) -p $(PORT) $(DATASETTE_SETTINGS)
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
 
-test: $(INSTALLED)
+test: $(INSTALLED) $(CHROMIUM)
 	$(BIN)/pytest
 
 clean:

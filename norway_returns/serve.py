@@ -1,0 +1,59 @@
+"""How the site is served: one Datasette command line for `make serve` and the tests.
+
+The database is served immutable (`-i`, with counts from an inspect file), with a SQL
+time limit for a public site that takes SQL from anyone.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SETTINGS = {
+    "sql_time_limit_ms": 2000,  # a public site: no query may hold a thread for long
+    "facet_time_limit_ms": 500,
+    "default_facet_size": 30,  # the countries of a month fit on one facet list
+    "default_page_size": 100,
+    "max_returned_rows": 5000,
+    "num_sql_threads": 3,
+    "allow_csv_stream": "on",  # the whole returns table as one CSV: ?_stream=on
+}
+
+
+def datasette():
+    return str(Path(sys.executable).with_name("datasette"))
+
+
+def inspect(db, inspect_file):
+    """Write Datasette's inspect file (table counts) for an immutable database."""
+    subprocess.run([datasette(), "inspect", str(db), "--inspect-file", str(inspect_file)], check=True)
+
+
+def command(db="returns.db", inspect_file="inspect-data.json", metadata=ROOT / "metadata.yml",
+            host="127.0.0.1", port=8001):
+    args = [datasette(), "serve", "-i", str(db), "--inspect-file", str(inspect_file),
+            "--metadata", str(metadata), "-h", host, "-p", str(port)]
+    for name, value in SETTINGS.items():
+        args += ["--setting", name, str(value)]
+    return args
+
+
+@click.command()
+@click.option("--db", default="returns.db", show_default=True)
+@click.option("--inspect-file", default="inspect-data.json", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True)
+def main(db, inspect_file, host, port):
+    """Serve the database with Datasette, as the README's `make serve` does."""
+    if not Path(inspect_file).exists() or Path(inspect_file).stat().st_mtime < Path(db).stat().st_mtime:
+        inspect(db, inspect_file)
+    args = command(db, inspect_file, host=host, port=port)
+    os.execv(args[0], args)
+
+
+if __name__ == "__main__":
+    main()
