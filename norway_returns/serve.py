@@ -36,7 +36,7 @@ def inspect(db, inspect_file):
 def command(db="returns.db", inspect_file="inspect-data.json", metadata=ROOT / "metadata.yml",
             host="127.0.0.1", port=8001):
     args = [datasette(), "serve", "-i", str(db), "--inspect-file", str(inspect_file),
-            "--metadata", str(metadata), "-h", host, "-p", str(port)]
+            "--metadata", str(metadata), "--plugins-dir", str(ROOT / "plugins"), "-h", host, "-p", str(port)]
     for name, value in SETTINGS.items():
         args += ["--setting", name, str(value)]
     return args
