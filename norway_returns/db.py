@@ -75,9 +75,28 @@ def create(db, views_dir, tables):
         db.create_view(view.stem, view.read_text(encoding="utf-8"))
 
 
+def _sweep(path):
+    """Remove temp files left by builds that were killed (their process is gone)."""
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        pid = stale.name.rsplit(".", 2)[-2]
+        if pid.isdigit() and not _running(int(pid)):
+            stale.unlink(missing_ok=True)
+
+
+def _running(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def write(path, tables, views_dir):
     """tables: name -> list of row dicts. Builds into a temp file, then renames it."""
     path = Path(path)
+    _sweep(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     try:

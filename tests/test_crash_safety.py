@@ -1,0 +1,60 @@
+"""A build killed at any moment leaves either the previous database or a complete new one."""
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+from conftest import ROOT
+from norway_returns.build import build
+
+
+def state(path):
+    """(integrity, publications, cells) of a database file."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return (conn.execute("pragma integrity_check").fetchone()[0],
+                conn.execute("select count(*) from publications").fetchone()[0],
+                conn.execute("select count(*) from returns").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_sigkill_at_random_moments(raw_copy, tmp_path):
+    # the previous database: three publications; the new build: all four
+    db = tmp_path / "returns.db"
+    four = tmp_path / "four.db"
+    build(ROOT / "raw", four, ROOT / "sql" / "views")
+    manifest = raw_copy.path / "manifest.yml"
+    entries = manifest.read_text(encoding="utf-8").split("\n- file: ")
+    manifest.write_text("\n- file: ".join(e for e in entries if not e.startswith("2025-02")), encoding="utf-8")
+    (raw_copy.path / "2025-02-en.txt").unlink()
+    build(raw_copy.path, db, ROOT / "sql" / "views")
+    previous, new = state(db), state(four)
+    assert previous == ("ok", 3, 1303 - 216) and new == ("ok", 4, 1303)
+
+    started = time.monotonic()
+    subprocess.run([sys.executable, str(ROOT / "build_db.py"), "--db", str(tmp_path / "timing.db")],
+                   cwd=ROOT, check=True, capture_output=True)
+    duration = time.monotonic() - started
+
+    rng = random.Random(20240531)
+    killed_mid_build = 0
+    for attempt in range(30):
+        proc = subprocess.Popen([sys.executable, str(ROOT / "build_db.py"), "--db", str(db)], cwd=ROOT,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0, duration))
+        killed_mid_build += proc.poll() is None
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        now = state(db)
+        assert now in (previous, new), (attempt, now)
+        if now == new:  # put the previous database back, so that the next kill can catch either
+            build(raw_copy.path, db, ROOT / "sql" / "views")
+    assert killed_mid_build >= 20
+    # a later build sweeps the temp files the killed builds left
+    build(ROOT / "raw", db, ROOT / "sql" / "views")
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
