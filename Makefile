@@ -15,7 +15,7 @@ SOURCES := $(wildcard raw/*) $(wildcard norway_returns/*.py) $(wildcard norway_r
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install build serve test clean
+.PHONY: install build serve test fuzz clean
 
 install: $(INSTALLED)
 
@@ -40,6 +40,10 @@ $(CHROMIUM):
 
 test: $(INSTALLED) $(CHROMIUM)
 	$(BIN)/pytest
+
+# More fuzzing than `make test` does, with a fresh random seed each run.
+fuzz: $(INSTALLED)
+	FUZZ_RANDOM=1 FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-20000} $(BIN)/pytest tests/test_fuzz.py -k only_build_errors
 
 clean:
 	rm -rf $(VENV) returns.db inspect-data.json .pytest_cache
