@@ -64,7 +64,8 @@ class Result:
 
 
 def _printed_candidates(reading, columns):
-    values, unknown = {}, []
+    """A line's numbers as printed: an empty category cell is 0, an empty Total unknown."""
+    values = {}
     for col in columns:
         c = reading.cells[col]
         if c.empty and col != "total":
@@ -73,35 +74,36 @@ def _printed_candidates(reading, columns):
             values[col] = c.value
         else:
             values[col] = Unknown(c.text)
-            unknown.append(col)
-    return Candidate(values, reading), unknown
+    return Candidate(values, reading)
+
+
+def _adds_up(cand, cats):
+    """Whether a reading can be right by its own sum. A Total printed cut off to its
+    first digits ("2" where the cells sum to 25) becomes unknown, for the columns to confirm."""
+    v = cand.values
+    open_cats = [c for c in cats if isinstance(v[c], Unknown)]
+    known = sum(v[c] for c in cats if c not in open_cats)
+    total = v["total"]
+    if isinstance(total, Unknown):
+        return bool(open_cats) or known > 0  # a printed row holds at least one return
+    if open_cats:
+        return known <= total
+    if known == total:
+        return total > 0
+    if str(known).startswith(str(total)):
+        v["total"] = Unknown(str(total))
+        cand.how = f"Total cell printed {total!r} is cut off"
+        return True
+    return False
 
 
 def row_candidates(row, columns):
-    """The readings of a row that may be right, judged by the row's own sum."""
+    """(readings of a row that may be right, readings that cannot be), by the row's own sum."""
     cats = [c for c in columns if c != "total"]
     found, invalid = [], []
     for reading in row.readings:
-        cand, unknown = _printed_candidates(reading, columns)
-        v = cand.values
-        known = sum(v[c] for c in cats if not isinstance(v[c], Unknown))
-        total = v["total"]
-        if not unknown:
-            if known == total and total > 0:
-                found.append(cand)
-            elif known > 0 and str(known).startswith(str(total)) and known != total:
-                cand.values["total"] = Unknown(str(total))
-                cand.how = f"Total cell printed {total!r} is cut off"
-                found.append(cand)
-            else:
-                invalid.append(cand)
-        elif isinstance(total, Unknown) or known <= total:
-            if unknown == ["total"] and known == 0:
-                invalid.append(cand)
-            else:
-                found.append(cand)
-        else:
-            invalid.append(cand)
+        cand = _printed_candidates(reading, columns)
+        (found if _adds_up(cand, cats) else invalid).append(cand)
     # Readings that agree on every number they both show are one reading printed
     # twice: keep the one that shows the most.
     distinct = []
@@ -206,7 +208,7 @@ def reconcile_table(table, corrections, totals_hint=None):
         check("header", f"line {line.number}", "", line.text.strip(), "repaired", note)
 
     # The Total row: unreadable cells may be filled from the other table's Total row.
-    total_cand, _ = _printed_candidates(table.total, columns)
+    total_cand = _printed_candidates(table.total, columns)
     total_row = total_cand.values
     for col in columns:
         if isinstance(total_row[col], Unknown) and totals_hint and col in totals_hint:
