@@ -12,6 +12,8 @@ from .errors import BuildError
 REQUIRED = ("file", "period", "language", "sha256")
 OPTIONAL = ("title", "source_url", "note", "retrieved")
 LANGUAGES = ("en", "no")
+# A monthly publication is a few hundred kilobytes; anything this large is not one.
+MAX_DOCUMENT_BYTES = 20_000_000
 # Files in raw/ that are not publications.
 NOT_DOCUMENTS = {"manifest.yml", "corrections.yml", "README.md"}
 
@@ -47,22 +49,23 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _map
 
 
 def load_yaml_list(path, label):
-    """A YAML file holding a list of mappings, each with its `__line__`."""
+    """A YAML file of raw/ holding a list of mappings, each with its `__line__`."""
+    name = f"raw/{path.name}"
     try:
         text = path.read_text(encoding="utf-8")
         data = yaml.load(text, Loader=_LineLoader)
     except FileNotFoundError:
-        raise BuildError(path, None, f"no {label} found") from None
+        raise BuildError(name, None, f"no {label} found") from None
     except UnicodeDecodeError as e:
-        raise BuildError(path, None, f"not UTF-8 text ({e.reason})") from None
+        raise BuildError(name, None, f"not UTF-8 text ({e.reason})") from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = mark.line + 1 if mark else None
-        raise BuildError(path, line, f"not valid YAML: {getattr(e, 'problem', e)}") from None
+        raise BuildError(name, line, f"not valid YAML: {getattr(e, 'problem', e)}") from None
     if data is None:
         return []
     if not isinstance(data, list) or not all(isinstance(d, dict) for d in data):
-        raise BuildError(path, 1, f"the {label} must be a YAML list of mappings")
+        raise BuildError(name, 1, f"the {label} must be a YAML list of mappings")
     return data
 
 
@@ -104,6 +107,10 @@ def read_manifest(raw):
         path = raw / name
         if not path.is_file():
             raise BuildError(where, line, f"{name} is listed but not in raw/")
+        size = path.stat().st_size
+        if size > MAX_DOCUMENT_BYTES:
+            raise BuildError(where, line, f"raw/{name} is {size / 1e6:.1f} MB: too large for a monthly "
+                             f"publication (at most {MAX_DOCUMENT_BYTES / 1e6:.0f} MB)")
         actual = sha256(path)
         if actual != str(entry["sha256"]).lower():
             raise BuildError(where, line, f"raw/{name} has sha256 {actual}, not the {entry['sha256']} "

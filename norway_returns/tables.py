@@ -183,6 +183,7 @@ def find_tables(lines):
         kind = table_kind(line.text)
         if kind:
             titles.append((kind, line))
+            _expect_header(lines, i + 1, kind, line)
             i += 1
             continue
         if not is_header_line(line):
@@ -203,6 +204,9 @@ def find_tables(lines):
         i = _read_body(lines, j, table)
         tables.append(table)
         titles = []
+    if titles:
+        kind, line = titles[0]
+        raise BuildError(line.file, line.number, f"the title of the table by {kind} is not followed by a table")
     for t in tables:
         kinds = {k for k, _ in t.titles}
         if not kinds:
@@ -212,6 +216,17 @@ def find_tables(lines):
             raise BuildError(t.file, line.number, f"title says {t.titles[-1][0]}, but the table began as {t.titles[0][0]}")
         t.kind = kinds.pop()
     return tables
+
+
+def _expect_header(lines, i, kind, title):
+    """A table's title is followed by its column header: say so where it is not."""
+    while i < len(lines) and lines[i].is_blank:
+        i += 1
+    if i < len(lines) and not is_header_line(lines[i]) and not table_kind(lines[i].text):
+        line = lines[i]
+        raise BuildError(line.file, line.number, f"expected the column header of the table by {kind} after its "
+                         f"title (line {title.number}), found {line.text.strip()[:60]!r} (headers are read in "
+                         "English and Norwegian: see data/categories.yml)")
 
 
 def _read_body(lines, i, table):

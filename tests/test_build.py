@@ -113,6 +113,50 @@ BAD = {
     "file listed but missing": (
         lambda r: (r.path / "2022-06-en.txt").unlink(),
         "raw/manifest.yml:5: 2022-06-en.txt is listed but not in raw/"),
+    "duplicated period": (
+        lambda r: r.write("manifest.yml", r.text("manifest.yml").replace('period: "2025-02"', 'period: "2024-05"'),
+                          rehash=False),
+        "raw/manifest.yml:23: period 2024-05 is listed twice (first at line 17)"),
+    "malformed manifest": (
+        lambda r: r.write("manifest.yml", r.text("manifest.yml").replace("  language: en\n", "  language: [en\n", 1),
+                          rehash=False),
+        "raw/manifest.yml:8: not valid YAML"),
+    "manifest entry without its hash": (
+        lambda r: r.write("manifest.yml", r.text("manifest.yml").replace(
+            "  sha256: 78d9ce26e0ae6c1f9c2028cd3d554c64491cb37a9d63da8543cc3442f63381e6\n", ""), rehash=False),
+        "raw/manifest.yml:11: entry lacks sha256"),
+    "a document too large to be a publication": (
+        lambda r: r.write("2025-02-en.txt", r.text("2025-02-en.txt") + "x" * 50_000_000),
+        "raw/manifest.yml:23: raw/2025-02-en.txt is 50.0 MB: too large for a monthly publication"),
+    "malformed corrections file": (
+        lambda r: r.write("corrections.yml", r.text("corrections.yml").replace("  kind: nationality\n",
+                                                                              "  kind: nationality: x\n", 1),
+                          rehash=False),
+        "raw/corrections.yml:22: not valid YAML"),
+    "correction for lines that are not rows": (
+        lambda r: r.write("corrections.yml", r.text("corrections.yml").replace("lines: [147, 147]", "lines: [150, 151]"),
+                          rehash=False),
+        "raw/corrections.yml:50: lines 150-151 are not all rows of the nationality table of raw/2024-05-en.txt"),
+    "correction naming an unknown country": (
+        lambda r: r.write("corrections.yml", r.text("corrections.yml").replace("country: Rwanda", "country: Ruanda"),
+                          rehash=False),
+        "raw/corrections.yml:50: unknown country 'Ruanda'"),
+    "correction for a document not in the manifest": (
+        lambda r: r.write("corrections.yml", r.text("corrections.yml") + "\n- file: 2023-01-en.txt\n"
+                          "  kind: nationality\n  lines: [1, 1]\n  rows: [{country: Chad, asylum: 1}]\n"
+                          "  reason: test\n", rehash=False),
+        "raw/corrections.yml:63: correction matches no table"),
+    "header in an unknown language": (
+        lambda r: r.replace_line("2024-03-no.txt", 101, "Asyl Bortvisning Dublin Utvisning Sum",
+                                 "Asile Refoulement Transfert Expulsion Somme"),
+        "raw/2024-03-no.txt:101: expected the column header of the table by nationality after its title "
+        "(line 100), found 'Asile Refoulement Transfert Expulsion Somme'"),
+    "two columns run together": (
+        lambda r: r.replace_line("2024-03-no.txt", 103, "Afghanistan 1 2 5 3 11", "Afghanistan 1 2  5 3 11"),
+        "raw/2024-03-no.txt:103: 2 spaces before '5': cannot tell how many empty cells they hold"),
+    "a row with more cells than columns": (
+        lambda r: r.replace_line("2025-02-en.txt", 66, "\t10", "\t10\t4"),
+        "raw/2025-02-en.txt:66: more cells than the 6 columns of the header"),
     "table without a Total row": (
         lambda r: r.replace_line("2025-02-en.txt", 202, "Sum\t37", "Austria\t37"),
         "raw/2025-02-en.txt:143: table ends without a Total (Sum) row"),
