@@ -1,0 +1,104 @@
+"""Helpers for tests/test_site.py: Datasette's own test client, synchronously, and the
+pieces of datasette-vega's URL-fragment format the chart links rely on."""
+
+import asyncio
+import csv
+import io
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote
+
+import yaml
+from datasette.app import Datasette
+
+ROOT = Path(__file__).resolve().parent.parent
+METADATA = ROOT / "metadata.yml"
+VIEWS_DIR = ROOT / "sql" / "views"
+DATABASE = "returns"
+
+# datasette-vega (static/main.*.js, DatasetteVega.js in its source map) keeps its state in
+# the fragment as `g.KEY=VALUE` pairs joined by `&`, each part URI-encoded:
+#   #g.mark=line&g.x_column=period&g.x_type=ordinal&g.y_column=total&g.y_type=quantitative
+CHART_KEYS = {"mark", "x_column", "x_type", "y_column", "y_type", "color_column", "size_column"}
+CHART_MARKS = {"bar", "line", "circle"}
+CHART_TYPES = {"quantitative", "quantitative-bin", "temporal", "temporal-bin", "ordinal", "nominal"}
+CHART_COLUMN_KEYS = ("x_column", "y_column", "color_column", "size_column")
+
+
+def load_metadata():
+    return yaml.safe_load(METADATA.read_text(encoding="utf-8"))
+
+
+def database_metadata(metadata=None):
+    return (metadata or load_metadata())["databases"][DATABASE]
+
+
+def serve_settings():
+    """The settings `make serve` gives Datasette (norway_returns/serve.py), so the tests
+    run the site as it is served; "on"/"off" become booleans, as on the command line."""
+    from norway_returns.serve import SETTINGS
+    return {k: {"on": True, "off": False}.get(v, v) if isinstance(v, str) else v for k, v in SETTINGS.items()}
+
+
+class Site:
+    """A Datasette instance serving one database file immutable (as `datasette -i`), with
+    synchronous get/json/csv helpers. One event loop for all requests of the instance."""
+
+    def __init__(self, db_path, metadata=None, settings=None):
+        plugins = ROOT / "plugins"
+        self.ds = Datasette(immutables=[str(db_path)], metadata=metadata or load_metadata(),
+                            settings=settings or {}, plugins_dir=str(plugins) if plugins.is_dir() else None)
+        self.loop = asyncio.new_event_loop()
+
+    def close(self):
+        self.loop.close()
+
+    def get(self, path):
+        return self.loop.run_until_complete(self.ds.client.get(path))
+
+    def ok(self, path):
+        response = self.get(path)
+        assert response.status_code == 200, f"{path}: {response.status_code} {response.text[:500]}"
+        return response
+
+    def json(self, path):
+        return self.ok(path).json()
+
+    def rows(self, path):
+        """Rows of a table, view or canned query as a list of dicts: PATH[?QUERY] is
+        fetched as PATH.json?_shape=array[&QUERY]."""
+        base, _, query = path.partition("?")
+        return self.json(f"{base}.json?_shape=array" + (f"&{query}" if query else ""))
+
+    def csv(self, path):
+        return list(csv.DictReader(io.StringIO(self.ok(path).text)))
+
+
+def split_fragment(fragment):
+    """The chart settings of a fragment, read as datasette-vega reads them."""
+    fragment = fragment.lstrip("#")
+    out = {}
+    for bit in fragment.split("&"):
+        if bit.startswith("g."):
+            key, _, value = bit.partition("=")
+            out[unquote(key)[2:]] = unquote(value)
+    return out
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            href = dict(attrs).get("href")
+            if href:
+                self.links.append(href)
+
+
+def links(html):
+    """Every <a href> of an HTML fragment, entities decoded."""
+    parser = _Links()
+    parser.feed(html)
+    return parser.links
