@@ -21,6 +21,7 @@ SETTINGS = {
     "max_returned_rows": 5000,
     "num_sql_threads": 3,
     "allow_csv_stream": "on",  # the whole returns table as one CSV: ?_stream=on
+    "suggest_facets": "off",  # suggestions re-run every view once per column: too slow at archive scale
 }
 
 

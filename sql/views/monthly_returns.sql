@@ -29,10 +29,15 @@ months AS (
 cells AS (
     SELECT r.period, r.kind, r.country, r.category
     FROM returns AS r
-    UNION
+    UNION ALL
+    -- (UNION ALL with NOT EXISTS rather than UNION: no sort of every cell to drop duplicates)
     SELECT m.period, p.kind, p.country, p.category
     FROM months AS m
     JOIN returns AS p ON p.period = m.previous_period
+    WHERE NOT EXISTS (
+        SELECT 1 FROM returns AS r
+        WHERE r.period = m.period AND r.kind = p.kind AND r.country = p.country AND r.category = p.category
+    )
 )
 SELECT
     m.period,
