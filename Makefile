@@ -15,7 +15,7 @@ SOURCES := $(wildcard raw/*) $(wildcard norway_returns/*.py) $(wildcard norway_r
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install build serve test fuzz clean
+.PHONY: install build serve test fuzz publish-files clean
 
 install: $(INSTALLED)
 
@@ -33,6 +33,11 @@ returns.db: $(INSTALLED) $(SOURCES)
 # Datasette's command line and settings live in norway_returns/serve.py, shared with the tests.
 serve: returns.db
 	$(BIN)/python -m norway_returns.serve --db returns.db --host $(HOST) --port $(PORT)
+
+# A directory `fly deploy` can build from, made without network: Datasette and
+# datasette-vega pinned, the same metadata, plugins and settings as `make serve`.
+publish-files: returns.db
+	$(BIN)/python -m norway_returns.publish files publish --db returns.db
 
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq

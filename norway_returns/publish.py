@@ -1,0 +1,63 @@
+"""Deploying a copy: `datasette publish` with the metadata, plugins and settings of `make serve`.
+
+    python -m norway_returns.publish files DIR     # a deployable directory, no network
+    python -m norway_returns.publish command fly   # print the command that deploys to Fly
+    python -m norway_returns.publish command cloudrun
+"""
+
+import shlex
+import shutil
+import subprocess
+from importlib.metadata import version
+from pathlib import Path
+
+import click
+
+from .serve import ROOT, SETTINGS, datasette
+
+APP = "norway-returns"
+
+
+def publish_args(provider, db="returns.db", *extra):
+    """`datasette publish PROVIDER ...` with Datasette and its plugins pinned to the versions here."""
+    settings = " ".join(f"--setting {name} {value}" for name, value in SETTINGS.items())
+    return [datasette(), "publish", provider, str(db), "--metadata", str(ROOT / "metadata.yml"),
+            "--plugins-dir", str(ROOT / "plugins"),
+            "--install", f"datasette=={version('datasette')}",
+            "--install", f"datasette-vega=={version('datasette-vega')}",
+            "--extra-options", settings, *extra]
+
+
+def generate(db, directory):
+    """Write the files a Fly deployment is built from (Dockerfile, fly.toml, data) into `directory`."""
+    directory = Path(directory)
+    shutil.rmtree(directory, ignore_errors=True)
+    subprocess.run(publish_args("fly", db, "--app", APP, "--generate-dir", str(directory)), check=True)
+    return directory
+
+
+@click.group()
+def main():
+    """Publish the database with Datasette's publish command."""
+
+
+@main.command()
+@click.argument("directory", default="publish")
+@click.option("--db", default="returns.db", show_default=True)
+def files(directory, db):
+    """Write a deployable directory (no network needed)."""
+    click.echo(f"wrote {generate(db, directory)}")
+
+
+@main.command()
+@click.argument("provider", type=click.Choice(["fly", "cloudrun"]))
+def command(provider):
+    """Print the command that deploys to PROVIDER."""
+    extra = ["--app", APP] if provider == "fly" else ["--service", APP]
+    args = publish_args(provider, "returns.db", *extra)
+    args[0] = "datasette"
+    click.echo(shlex.join(str(a).replace(str(ROOT) + "/", "") for a in args))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""`make publish-files`: the generated deployment directory serves the site."""
+
+import re
+import shlex
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+
+from conftest import free_port
+from norway_returns import publish
+
+
+def test_generated_directory_serves_the_site(built, tmp_path):
+    directory = publish.generate(built[0], tmp_path / "publish")
+    dockerfile = (directory / "Dockerfile").read_text()
+    # Datasette and the chart plugin are pinned; the site's settings and plugins go along
+    assert re.search(r"pip install .*datasette==0\.65\.\d+ datasette-vega==\d", dockerfile)
+    assert "--setting sql_time_limit_ms 2000" in dockerfile and "--plugins-dir plugins/" in dockerfile
+    assert (directory / "plugins" / "sqlite_limits.py").exists()
+    assert (directory / "fly.toml").exists() and (directory / "returns.db").exists()
+
+    # run what the image runs, here: the RUN inspect step, then the CMD
+    venv = Path(publish.datasette()).parent
+    run = re.search(r"^RUN (datasette inspect .*)$", dockerfile, re.M)[1]
+    subprocess.run([str(venv / "datasette"), *shlex.split(run)[1:]], cwd=directory, check=True)
+    cmd = shlex.split(re.search(r"^CMD (.*)$", dockerfile, re.M)[1])
+    port = free_port()
+    cmd = [str(venv / "datasette")] + [{"$PORT": str(port), "0.0.0.0": "127.0.0.1"}.get(a, a) for a in cmd[1:]]
+    proc = subprocess.Popen(cmd, cwd=directory, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                page = httpx.get(f"{base}/", timeout=2)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        assert page.status_code == 200 and "Forced returns from Norway" in page.text
+        rows = httpx.get(f"{base}/returns/returns.json", params={
+            "period": "2025-02", "kind": "nationality", "country": "UKR", "category": "dublin",
+            "_shape": "array"}).json()
+        assert [r["count"] for r in rows] == [20]
+        assert "datasette-vega" in httpx.get(f"{base}/-/plugins.json").text
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
