@@ -18,7 +18,6 @@ Total row. The stage reads every row, then:
 import itertools
 from dataclasses import dataclass, field
 
-from .countries import countries
 from .errors import BuildError
 from .tables import group_rows
 
@@ -182,7 +181,6 @@ def _mismatches(rows, total_row, columns):
     """What does not add up when every unknown counts as 0 (for error messages)."""
     def n(v):
         return 0 if isinstance(v, Unknown) else v
-    cats = [c for c in columns if c != "total"]
     out = []
     for col in columns:
         got = sum(n(r[col]) for r in rows)

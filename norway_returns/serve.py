@@ -4,9 +4,13 @@ The database is served immutable (`-i`, with counts from an inspect file), with 
 time limit for a public site that takes SQL from anyone.
 """
 
+import contextlib
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import click
@@ -41,6 +45,40 @@ def command(db="returns.db", inspect_file="inspect-data.json", metadata=ROOT / "
     for name, value in SETTINGS.items():
         args += ["--setting", name, str(value)]
     return args
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running(db, folder):
+    """The site serving `db` on a free port, as `make serve` runs it: yields (base URL, process)."""
+    inspect_file = Path(folder) / "inspect-data.json"
+    inspect(db, inspect_file)
+    port = free_port()
+    proc = subprocess.Popen(command(db, inspect_file, port=port), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(base + "/-/versions.json", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError(f"the site did not start on {base}")
+        yield base, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # still busy with queued requests
+            proc.kill()
+            proc.wait()
 
 
 @click.command()

@@ -80,38 +80,13 @@ def run_cli(*args, cwd=ROOT):
                           capture_output=True, text=True, timeout=300)
 
 
-def free_port():
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def site(tmp_path_factory, built):
-    """The site served as `make serve` serves it, on a free port: (base URL, db path)."""
-    import time
-    import urllib.request
-
+    """The site served as `make serve` serves it, on a free port: (base URL, db path, process)."""
     from norway_returns import serve
 
     folder = tmp_path_factory.mktemp("site")
     db_path = folder / "returns.db"
     shutil.copy(built[0], db_path)
-    serve.inspect(db_path, folder / "inspect-data.json")
-    port = free_port()
-    proc = subprocess.Popen(serve.command(db_path, folder / "inspect-data.json", port=port),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        proc.kill()
-        raise RuntimeError("the site did not start")
-    yield base, db_path, proc
-    proc.terminate()
-    proc.wait(timeout=10)
+    with serve.running(db_path, folder) as (base, proc):
+        yield base, db_path, proc

@@ -3,7 +3,6 @@
 The screenshots it takes are the ones the README shows (docs/screenshots/).
 """
 
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright

@@ -18,7 +18,6 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
@@ -122,24 +121,11 @@ def parse_wrk(text):
 
 def run(db_path, seconds, label):
     folder = Path(tempfile.mkdtemp())
-    inspect_file = folder / "inspect-data.json"
-    serve.inspect(db_path, inspect_file)
-    port = 8700 + random.Random(label).randrange(200)
-    proc = subprocess.Popen(serve.command(db_path, inspect_file, port=port),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+    with serve.running(db_path, folder) as (base, proc):
         urls = paths(db_path)
         for path in urls:  # every page answers before the load starts
             urllib.request.urlopen(base + path, timeout=30).read()
-        before = rss_mb(proc.pid)
-        print(f"\n{label}: {len(urls)} pages, server memory {before:.0f} MB")
+        print(f"\n{label}: {len(urls)} pages, server memory {rss_mb(proc.pid):.0f} MB")
         print(f"{'clients':>8} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
         for clients in CONCURRENCY:
             script = folder / "paths.lua"
@@ -152,14 +138,7 @@ def run(db_path, seconds, label):
             print(f"{clients:>8} {r['requests']:>9} {r['rps']:>8.1f} {r['p50']:>8.1f} {r['p99']:>8.1f} "
                   f"{r['errors']:>7}")
         print(f"server memory after: {rss_mb(proc.pid):.0f} MB")
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:  # still busy with queued requests
-            proc.kill()
-            proc.wait()
-        shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @click.command()
