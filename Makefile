@@ -15,7 +15,7 @@ SOURCES := $(wildcard raw/*) $(wildcard norway_returns/*.py) $(wildcard norway_r
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install build serve test fuzz bench publish-files loadtest clean
+.PHONY: install build serve test fuzz bench publish-files loadtest bench clean
 
 install: $(INSTALLED)
 
@@ -38,6 +38,10 @@ serve: returns.db
 # datasette-vega pinned, the same metadata, plugins and settings as `make serve`.
 publish-files: returns.db
 	$(BIN)/python -m norway_returns.publish files publish --db returns.db
+
+# Build speed at archive scale: 120 synthetic monthly PDFs (not part of `make test`).
+bench: $(INSTALLED)
+	$(BIN)/python bench/bench.py
 
 # Load test (not part of `make test`): wrk against the site as `make serve` runs it.
 loadtest: $(INSTALLED)

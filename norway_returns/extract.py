@@ -24,6 +24,7 @@ class Line:
     text: str
     cells: tuple  # (first cell, *value cells), stripped
     problem: str | None = None  # set where the layout could not be read with certainty
+    page: int | None = None  # the page of a PDF the line stands on; None for text
 
     @property
     def where(self):
@@ -83,4 +84,8 @@ def extract(document):
     suffix = document.path.suffix.lower()
     if suffix in (".txt", ".text"):
         return extract_text(document.path, document.name)
+    if suffix == ".pdf":
+        from .pdf import extract_pdf  # pdfplumber is imported only for PDFs
+
+        return extract_pdf(document.path, document.name)
     raise BuildError(document.name, None, f"no extractor for {suffix or 'files without a suffix'}")
