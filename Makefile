@@ -15,7 +15,7 @@ SOURCES := $(wildcard raw/*) $(wildcard norway_returns/*.py) $(wildcard norway_r
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install build serve test fuzz bench publish-files loadtest bench clean
+.PHONY: install build serve test fuzz bench publish-files loadtest clean
 
 install: $(INSTALLED)
 
@@ -58,12 +58,6 @@ test: $(INSTALLED) $(CHROMIUM)
 # More fuzzing than `make test` does, with a fresh random seed each run.
 fuzz: $(INSTALLED)
 	FUZZ_RANDOM=1 FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-20000} $(BIN)/pytest tests/test_fuzz.py -k only_build_errors
-
-# Ten years of synthetic monthly PDFs built against pdfplumber's own speed, the
-# rebuild after one new PDF and peak memory (bench/bench.py; the PDFs are kept
-# under the temp folder between runs).
-bench: $(INSTALLED)
-	$(BIN)/python bench/bench.py
 
 clean:
 	rm -rf $(VENV) returns.db inspect-data.json .pytest_cache

@@ -170,6 +170,7 @@ def main(months, start, seed, archive):
     """Time the build of a ten-year archive of PDFs against pdfplumber's own speed."""
     folder = Path(archive) if archive else Path(tempfile.gettempdir()) / "norway-returns-bench" / _key(start, months, seed)
     print(f"archive: {folder}")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
     started = time.perf_counter()
     entries, made = make_archive(folder, start, months, seed)
     print(f"  {'generated' if made else 'reused'} {len(entries)} PDFs"
@@ -218,6 +219,9 @@ def main(months, start, seed, archive):
          f"worker {child_mb:.0f} MB, maxrss)"),
     ]
     print(f"  {cells} cells in the database; {jobs} cores used")
+    if load > 0.5:
+        print(f"  load average {load:.2f} when the benchmark started: other processes were using the cores, "
+              "so the times below are noisy")
     print()
     width = max(len(r[0]) for r in rows)
     for name, value, rate, note in rows:
