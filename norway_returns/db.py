@@ -106,7 +106,6 @@ def write(path, tables, views_dir):
             create(db, views_dir, tables)
         broken = db.conn.execute("PRAGMA foreign_key_check").fetchall()
         assert not broken, f"foreign keys broken: {broken[:3]}"
-        db.conn.execute("VACUUM")
         db.close()
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
