@@ -113,8 +113,9 @@ def test_empty_cells_are_no_rows(db):
 
 
 def test_row_counts(db):
-    # rows of each table, counted by hand; 2024-05 by nationality: 29 + 42 + 32 rows on its
-    # three pages, Libya and Lithuania apart
+    # rows of each table: in the clean publications, the lines ending in a Total cell between
+    # each header and its Total row; 2024-05 by nationality counted by hand, 29 + 42 + 32 rows
+    # on its three pages, Libya and Lithuania apart
     counts = {(r["period"], r["kind"]): r["n"] for r in query(
         db, "select period, kind, count(distinct country) n from returns group by 1, 2")}
     assert counts == {
