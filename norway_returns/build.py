@@ -2,9 +2,6 @@
 
 import calendar
 import contextlib
-import hashlib
-import importlib.metadata
-import json
 import multiprocessing
 import os
 import sys
@@ -12,12 +9,12 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 import click
 
 from . import db
+from .cache import EXTRACTOR_MODULES, Entries, cache_root, fingerprint
 from .corrections import for_table, read_corrections
 from .countries import countries
 from .errors import BuildError
@@ -29,13 +26,16 @@ from .tables import find_tables
 from .vocabulary import categories
 
 KINDS = ("nationality", "destination")
-# Extraction of PDFs runs in worker processes when several need reading, and each
-# document's lines are cached by its sha256 (text documents are read in
-# milliseconds and neither). NORWAY_RETURNS_CACHE names the cache folder (default
-# .cache/extract/ beside the database; "off" for none); NORWAY_RETURNS_JOBS the
-# number of worker processes (default: the cores this process may use).
-CACHE_ENV, JOBS_ENV = "NORWAY_RETURNS_CACHE", "NORWAY_RETURNS_JOBS"
+# PDFs are read in worker processes when several need reading, and what each gave
+# is cached by its sha256 (see cache.py; text documents are read in milliseconds
+# and neither). NORWAY_RETURNS_JOBS: the number of worker processes (default: the
+# cores this process may use).
+JOBS_ENV = "NORWAY_RETURNS_JOBS"
 CACHED_SUFFIXES = (".pdf",)
+
+
+def cacheable(doc):
+    return doc.path.suffix.lower() in CACHED_SUFFIXES
 PROGRESS_FROM = 5  # documents: a progress bar on a terminal from this many
 
 
@@ -74,7 +74,8 @@ def load_document(document, corrections, used, lines=None):
     results, hint = {}, None
     for kind in KINDS:
         table = tables[kind]
-        results[kind] = reconcile_table(table, for_table(corrections, table, used), hint)
+        results[kind] = reconcile_table(table, for_table(corrections, table, used), hint,
+                                        repair=bool(document.damaged))
         hint = results[kind].totals
     checks = [c for kind in KINDS for c in results[kind].checks]
 
@@ -99,21 +100,6 @@ def load_document(document, corrections, used, lines=None):
 # --- extraction: in parallel, cached ------------------------------------------------
 
 
-@cache
-def _fingerprint():
-    """What an extraction depends on besides the document: the extractors' code and pdfplumber."""
-    h = hashlib.sha256()
-    here = Path(__file__).parent
-    for module in ("extract.py", "pdf.py", "tables.py", "vocabulary.py", "countries.py"):
-        h.update((here / module).read_bytes())
-    for package in ("pdfplumber", "pdfminer.six"):
-        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
-            h.update(importlib.metadata.version(package).encode())
-    for data in sorted((here / "data").glob("*.yml")):
-        h.update(data.read_bytes())
-    return h.hexdigest()[:16]
-
-
 def _cores():
     jobs = os.environ.get(JOBS_ENV, "").strip()
     if jobs.isdigit() and int(jobs) > 0:
@@ -122,16 +108,6 @@ def _cores():
         return len(os.sched_getaffinity(0))
     except AttributeError:
         return os.cpu_count() or 1
-
-
-def cache_folder(db_path, cache_dir=None):
-    """The extraction cache's folder, or None for no cache."""
-    setting = os.environ.get(CACHE_ENV) if cache_dir is None else cache_dir
-    if setting is None:
-        return Path(db_path).resolve().parent / ".cache" / "extract"
-    if setting is False or str(setting).strip().lower() in ("", "0", "off", "no", "none"):
-        return None
-    return Path(setting)
 
 
 def _watch_parent(parent):
@@ -147,12 +123,6 @@ def _watch_parent(parent):
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _extract_job(document):
-    """In a worker process: the document's lines, or the BuildError's parts (it does not pickle)."""
-    try:
-        return "ok", extract(document)
-    except BuildError as e:
-        return "error", (e.file, e.line, e.message)
 
 
 class Extractions:
@@ -163,13 +133,12 @@ class Extractions:
     build would, with the same message.
     """
 
-    def __init__(self, documents, folder):
-        self.folder = folder
-        self._sweep()
+    def __init__(self, documents, cache):
+        self.cache = Entries(cache, "extract", fingerprint(EXTRACTOR_MODULES))
         self.ready, self.pending, self.pool = {}, {}, None
         todo = []
         for doc in documents:
-            if doc.path.suffix.lower() in CACHED_SUFFIXES:
+            if cacheable(doc):
                 lines = self._load(doc)
                 if lines is None:
                     todo.append(doc)
@@ -184,7 +153,7 @@ class Extractions:
             self.pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_watch_parent,
                                             initargs=(os.getpid(),))
             for doc in todo:
-                self.pending[doc.name] = self.pool.submit(_extract_job, doc)
+                self.pending[doc.name] = self.pool.submit(extract, doc)
 
     def __enter__(self):
         return self
@@ -198,55 +167,25 @@ class Extractions:
             return self.ready.pop(doc.name)
         if doc.name in self.pending:
             try:
-                status, value = self.pending.pop(doc.name).result()
+                lines = self.pending.pop(doc.name).result()  # a worker's BuildError is raised here
             except BrokenProcessPool:
                 raise BuildError(doc.name, None, "the process reading this document died (out of memory?)") from None
-            if status == "error":
-                raise BuildError(*value)
-            lines = value
         else:
             lines = extract(doc)
-        if doc.path.suffix.lower() in CACHED_SUFFIXES:
+        if cacheable(doc):
             self._store(doc, lines)
         return lines
 
-    def _sweep(self):
-        """Remove temp files left by builds that were killed while writing an entry."""
-        if self.folder is None or not self.folder.is_dir():
-            return
-        for stale in self.folder.glob(".*.tmp"):
-            pid = stale.name.rsplit(".", 2)[-2]
-            if pid.isdigit() and not db._running(int(pid)):
-                stale.unlink(missing_ok=True)
-
-    def _path(self, doc):
-        return self.folder / f"{doc.sha256}-{_fingerprint()}.json"
-
     def _load(self, doc):
-        if self.folder is None:
-            return None
+        data = self.cache.load(doc)
         try:
-            data = json.loads(self._path(doc).read_text(encoding="utf-8"))
-            return [Line(doc.name, n, text, tuple(cells), problem, page=page)
-                    for n, text, cells, problem, page in data["lines"]]
-        except (OSError, ValueError, KeyError, TypeError):
-            return None  # not cached, or an unreadable entry: read the document again
+            return None if data is None else [Line(doc.name, n, text, tuple(cells), problem, page=page)
+                                              for n, text, cells, problem, page in data]
+        except (ValueError, TypeError):
+            return None  # an unreadable entry: read the document again
 
     def _store(self, doc, lines):
-        """Write the entry atomically; a cache that cannot be written is no cache."""
-        if self.folder is None:
-            return
-        path = self._path(doc)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            data = {"sha256": doc.sha256, "fingerprint": _fingerprint(),
-                    "lines": [[l.number, l.text, list(l.cells), l.problem, l.page] for l in lines]}
-            tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
+        self.cache.store(doc, [[l.number, l.text, list(l.cells), l.problem, l.page] for l in lines])
 
 
 def _progress(documents):
@@ -257,64 +196,95 @@ def _progress(documents):
     return contextlib.nullcontext(documents)
 
 
+def document_rows(doc, lines, corrections, used):
+    """One publication -> its rows of every table but `publications`, in plain JSON values
+    (so that they can be cached), with the printed names it used and its summary line."""
+    results, figures, top, checks = load_document(doc, corrections, used, lines)
+    tables = {name: [] for name in ("returns", "published_totals", "monthly_figures", "figure_sources",
+                                    "convicted_top_nationalities", "checks")}
+    names, statuses = [], Counter()
+    for kind, result in results.items():
+        for cell in sorted(result.cells, key=lambda c: (c.country, c.category)):
+            tables["returns"].append(dict(period=doc.period, kind=kind, country=cell.country, category=cell.category,
+                                          count=cell.count, status=cell.status, source=cell.source))
+            statuses[cell.status] += 1
+        for category, (count, source) in result.totals.items():
+            tables["published_totals"].append(dict(period=doc.period, kind=kind, category=category,
+                                                   count=count, source=source))
+        names += [[printed, code] for printed, code in result.names]
+    tables["monthly_figures"].append(dict(
+        period=doc.period, **{f: figures[f].value if f in figures else None for f in FIGURES}))
+    for f in FIGURES:
+        if f in figures:
+            tables["figure_sources"].append(dict(period=doc.period, figure=f, value=figures[f].value,
+                                                 source=figures[f].source, quote=figures[f].quote))
+    tables["convicted_top_nationalities"] = [dict(period=doc.period, **t) for t in top]
+    tables["checks"] = [dict(period=doc.period, **c) for c in checks]
+    outcomes = Counter(c["outcome"] for c in checks)
+    mismatches = [f"{doc.period} {c['check']} {c['subject']}: expected {c['expected']}, found {c['found']} "
+                  f"({c['detail']})" for c in checks if c["outcome"] == "mismatch"]
+    summary = (f"{doc.period} {doc.language} {doc.name}: "
+               f"{statuses['printed']} cells printed, {statuses['repaired']} repaired, "
+               f"{statuses['corrected']} corrected; checks {outcomes['ok']} ok, {outcomes['repaired']} repaired, "
+               f"{outcomes['corrected']} corrected, {outcomes['mismatch']} mismatch")
+    return dict(tables=tables, names=names, summary=summary, mismatches=mismatches)
+
+
+def _publication(doc):
+    year, month = int(doc.period[:4]), int(doc.period[5:])
+    return dict(period=doc.period, year=year, month=month,
+                as_of=f"{doc.period}-{calendar.monthrange(year, month)[1]:02d}", language=doc.language,
+                title=doc.title, source_file=doc.name, sha256=doc.sha256, source_url=doc.source_url,
+                note=doc.note, damaged=doc.damaged)
+
+
+def _manifest_salt(doc):
+    """What of a document's manifest entry its rows depend on, for the rows cache's key."""
+    return f"{doc.path.name} {doc.period} {doc.language} {doc.damaged}"
+
+
 def collect(raw, cache_dir=None):
     """Read and check every document; the rows of every table of the database.
 
-    cache_dir: the folder where extractions of PDFs are cached (None: no cache).
+    cache_dir: the cache's folder (see cache.py; None: no cache).
     """
     raw = Path(raw)
     documents = read_manifest(raw)
     corrections = read_corrections(raw)
+    corrected = {c.file for c in corrections}
     used = set()
     rows = {name: [] for name in db.SCHEMA}
-    names, codes = {}, set()
+    names = {}
     summary = Summary()
-    with Extractions(documents, cache_dir) as extracted, _progress(documents) as progress:
+    # A PDF whose rows are cached is not read at all; one with corrections is always
+    # built (its rows depend on raw/corrections.yml too).
+    cached_rows = Entries(cache_dir, "rows", fingerprint())
+    built = {doc.name: cached_rows.load(doc, _manifest_salt(doc)) for doc in documents
+             if cacheable(doc) and doc.name not in corrected}
+    built = {name: part for name, part in built.items() if part is not None}
+    to_read = [doc for doc in documents if doc.name not in built]
+    with Extractions(to_read, cache_dir) as extracted, _progress(documents) as progress:
         for doc in progress:
-            year, month = int(doc.period[:4]), int(doc.period[5:])
-            rows["publications"].append(dict(
-                period=doc.period, year=year, month=month,
-                as_of=f"{doc.period}-{calendar.monthrange(year, month)[1]:02d}", language=doc.language,
-                title=doc.title, source_file=doc.name, sha256=doc.sha256, source_url=doc.source_url, note=doc.note))
-            results, figures, top, checks = load_document(doc, corrections, used, extracted.lines(doc))
-            statuses = Counter()
-            for kind, result in results.items():
-                for cell in sorted(result.cells, key=lambda c: (c.country, c.category)):
-                    rows["returns"].append(dict(period=doc.period, kind=kind, country=cell.country,
-                                                category=cell.category, count=cell.count, status=cell.status,
-                                                source=cell.source))
-                    statuses[cell.status] += 1
-                    codes.add(cell.country)
-                for category, (count, source) in result.totals.items():
-                    rows["published_totals"].append(dict(period=doc.period, kind=kind, category=category,
-                                                         count=count, source=source))
-                for printed, code in result.names:
-                    names.setdefault((printed, doc.language), code)
-            rows["monthly_figures"].append(dict(
-                period=doc.period, **{f: figures[f].value if f in figures else None for f in FIGURES}))
-            for f in FIGURES:
-                if f in figures:
-                    rows["figure_sources"].append(dict(period=doc.period, figure=f, value=figures[f].value,
-                                                       source=f"{doc.name}:{figures[f].line}", quote=figures[f].quote))
-            for t in top:
-                rows["convicted_top_nationalities"].append(dict(period=doc.period, **t))
-                codes.add(t["country"])
-            outcomes = Counter(c["outcome"] for c in checks)
-            for c in checks:
-                rows["checks"].append(dict(id=len(rows["checks"]) + 1, period=doc.period, **c))
-                if c["outcome"] == "mismatch":
-                    summary.mismatches.append(f"{doc.period} {c['check']} {c['subject']}: expected {c['expected']}, "
-                                              f"found {c['found']} ({c['detail']})")
-            summary.lines.append(
-                f"{doc.period} {doc.language} {doc.name}: "
-                f"{statuses['printed']} cells printed, {statuses['repaired']} repaired, "
-                f"{statuses['corrected']} corrected; checks {outcomes['ok']} ok, {outcomes['repaired']} repaired, "
-                f"{outcomes['corrected']} corrected, {outcomes['mismatch']} mismatch")
+            part = built.get(doc.name)
+            if part is None:
+                part = document_rows(doc, extracted.lines(doc), corrections, used)
+                if cacheable(doc) and doc.name not in corrected:
+                    cached_rows.store(doc, part, _manifest_salt(doc))
+            rows["publications"].append(_publication(doc))
+            for name, table in part["tables"].items():
+                if name == "checks":
+                    table = [dict(id=len(rows["checks"]) + k + 1, **c) for k, c in enumerate(table)]
+                rows[name] += table
+            for printed, code in part["names"]:
+                names.setdefault((printed, doc.language), code)
+            summary.lines.append(part["summary"])
+            summary.mismatches += part["mismatches"]
     for c in corrections:
         if id(c) not in used:
             file, line = c.where.rsplit(":", 1)
             raise BuildError(file, int(line), f"correction matches no table: {c.file} has no {c.kind} table "
                              "in the manifest")
+    codes = {r["country"] for r in rows["returns"]} | {r["country"] for r in rows["convicted_top_nationalities"]}
     codes |= set(names.values())
     C = countries()
     rows["countries"] = [C.rows[code] for code in sorted(codes)]
@@ -330,10 +300,10 @@ def collect(raw, cache_dir=None):
 def build(raw="raw", db_path="returns.db", views="sql/views", cache_dir=None):
     """Build the database; raises BuildError on bad input, leaving db_path untouched.
 
-    cache_dir: where extractions of PDFs are cached; None: $NORWAY_RETURNS_CACHE, else
-    .cache/extract/ beside the database; False: no cache.
+    cache_dir: the cache's folder (see cache.py); None: $NORWAY_RETURNS_CACHE, else
+    .cache/ beside the database; False: no cache.
     """
-    rows, summary = collect(raw, cache_folder(db_path, cache_dir))
+    rows, summary = collect(raw, cache_root(db_path, cache_dir))
     try:
         db.write(db_path, rows, views)
     except OSError as e:

@@ -10,6 +10,9 @@ class BuildError(Exception):
         self.message = message
         super().__init__(str(self))
 
+    def __reduce__(self):  # so that it crosses from a worker process to the build intact
+        return type(self), (self.file, self.line, self.message)
+
     def __str__(self):
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         return f"{where}: {self.message}"

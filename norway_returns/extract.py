@@ -28,7 +28,10 @@ class Line:
 
     @property
     def where(self):
-        return f"{self.file}:{self.number}"
+        """Where a number came from, as the `source` columns give it: raw/FILE:LINE, and
+        for a PDF the page, which a reader can turn to (the line counts over the whole
+        document as the extractor read it)."""
+        return f"{self.file}:{self.number}" + (f" (page {self.page})" if self.page else "")
 
     @property
     def is_blank(self):

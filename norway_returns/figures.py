@@ -26,6 +26,7 @@ class Figure:
     value: float | int
     line: int
     quote: str
+    source: str  # raw/FILE:LINE, and the page of a PDF
 
 
 class Prose:
@@ -36,13 +37,14 @@ class Prose:
         for line in lines:
             text = " ".join(c for c in line.cells if c) if len(line.cells) > 1 else line.text
             text = re.sub(r"\s+", " ", text).strip()
-            self.starts.append((pos, line.number))
+            self.starts.append((pos, line))
             parts.append(text)
             pos += len(text) + 1
         self.text = " ".join(parts)
         self._offsets = [s for s, _ in self.starts]
 
     def line_at(self, offset):
+        """The Line the text at `offset` comes from."""
         return self.starts[bisect.bisect_right(self._offsets, offset) - 1][1]
 
 
@@ -79,11 +81,13 @@ def read_figures(document, lines):
                 for m in matches:
                     which = {year: "ytd_total", year - 1: "ytd_total_prev_year"}.get(int(m["year"]))
                     if which and which not in found:
-                        found[which] = Figure(which, _number(m["n"], words), prose.line_at(m.start()), m[0])
+                        line = prose.line_at(m.start())
+                        found[which] = Figure(which, _number(m["n"], words), line.number, m[0], line.where)
                 break
             m = matches[0]
             value = spec["value"] if "value" in spec else _number(m["n"], words)
-            found[name] = Figure(name, value, prose.line_at(m.start()), m[0])
+            line = prose.line_at(m.start())
+            found[name] = Figure(name, value, line.number, m[0], line.where)
             break
     top = []
     spec = data["top_nationalities"][lang]
@@ -94,8 +98,8 @@ def read_figures(document, lines):
             name = item["name"]
             code = countries().demonyms.get(norm(name)) or countries().code(name)
             if not code:
-                raise BuildError(document.name, line, f"unknown nationality {name!r} among the convicted "
+                raise BuildError(document.name, line.number, f"unknown nationality {name!r} among the convicted "
                                  "(add it to demonyms in data/countries.yml)")
             top.append(dict(rank=rank, country=code, printed=name,
-                            share_pct=_number(item["pct"], words), source=f"{document.name}:{line}"))
+                            share_pct=_number(item["pct"], words), source=line.where))
     return found, top

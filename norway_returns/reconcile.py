@@ -13,15 +13,25 @@ Total row. The stage reads every row, then:
    combination that balances every row and column: the table is repaired, each
    repair recorded. None, or more than one: the build stops and says where, unless
    raw/corrections.yml holds a person's decision for those lines.
+
+Repairs are for damage a person has seen: only a document whose manifest entry
+says `damaged:` is repaired from its sums. In any other document every cell must be
+a plain number (or empty) and every printed line must add up to its Total cell, so
+that a thousands separator, a stray character or a mistyped number stops the build
+at its line instead of being quietly put right.
 """
 
 import itertools
+import re
 from dataclasses import dataclass, field
 
 from .errors import BuildError
 from .tables import group_rows
 
 MAX_COMBINATIONS = 4096
+THOUSANDS = re.compile(r"[0-9]{1,3}(?:[ ,.'\u00a0\u202f][0-9]{3})+")
+IF_DAMAGED = ("; if the publication's text is damaged, say so in raw/manifest.yml (damaged: what is wrong) "
+              "for the printed sums to repair what they decide")
 
 
 class Unknown:
@@ -189,12 +199,36 @@ def _mismatches(rows, total_row, columns):
     return out
 
 
-def reconcile_table(table, corrections, totals_hint=None):
-    """A table -> Result with every cell, the Total row and the checks."""
+def require_as_printed(rows, total, columns):
+    """In a document not marked damaged: every cell a plain number or empty, every line adding up."""
+    cats = [c for c in columns if c != "total"]
+    for name, reading in [(row.printed, r) for row in rows for r in row.readings] + [("the Total row", total)]:
+        line, cells = reading.line, reading.cells
+        for col in columns:
+            text = cells[col].text
+            if cells[col].readable and not (col == "total" and cells[col].empty):
+                continue
+            what = ("is empty" if not text else
+                    f"reads {text!r}: a thousands separator, which the publications do not print" if THOUSANDS.fullmatch(text)
+                    else f"reads {text!r}: not a number")
+            raise BuildError(line.file, line.number, f"{col} of {name} {what}{IF_DAMAGED}")
+        added = sum(cells[c].value or 0 for c in cats)
+        if added != cells["total"].value:
+            raise BuildError(line.file, line.number, f"the cells of {name} add up to {added}, its Total cell "
+                             f"says {cells['total'].value}{IF_DAMAGED}")
+
+
+def reconcile_table(table, corrections, totals_hint=None, repair=False):
+    """A table -> Result with every cell, the Total row and the checks.
+
+    repair: whether the document is marked damaged, so that its sums may repair it.
+    """
     columns = table.columns
     cats = table.categories
     skip = {n for corr in corrections for n in corr.line_numbers}
     rows = group_rows(table, skip)
+    if not repair:
+        require_as_printed(rows, table.total, columns)
     result = Result(table.kind)
     period_checks = result.checks
 
@@ -286,6 +320,9 @@ def reconcile_table(table, corrections, totals_hint=None):
     n_rows = len(rows)
     for i, (row, cand, values) in enumerate(zip(rows, chosen, solved[:n_rows])):
         _record_row(result, check, row, cand, candidates[i], rejected[i], values, cats)
+        if not repair and result.checks[-1]["outcome"] == "repaired":
+            line = cand.reading.line  # e.g. a wrapped name printing two different rows
+            raise BuildError(line.file, line.number, f"{row.printed}: {result.checks[-1]['detail']}{IF_DAMAGED}")
     for (crow, _), values in zip(fixed, solved[n_rows:]):
         for c in cats:
             if values[c]:
@@ -298,14 +335,14 @@ def reconcile_table(table, corrections, totals_hint=None):
         outcome = "ok" if str(solved_total[col]) == printed else "repaired"
         check("column_total", col, solved_total[col], got, outcome,
               "" if outcome == "ok" else f"Total row printed {printed!r}")
-        result.totals[col] = (solved_total[col], f"{table.file}:{table.total.line.number}")
+        result.totals[col] = (solved_total[col], table.total.line.where)
     check("grand_total", "total", solved_total["total"], sum(solved_total[c] for c in cats), "ok")
     return result
 
 
 def _record_row(result, check, row, cand, all_cands, rejected, values, cats):
     line = cand.reading.line
-    source = f"{line.file}:{line.number}"
+    source = line.where
     result.names.append((row.printed, row.code))
     notes = []
     if len(all_cands) > 1 and not cand.fallback:

@@ -10,10 +10,16 @@ import yaml
 from .errors import BuildError
 
 REQUIRED = ("file", "period", "language", "sha256")
-OPTIONAL = ("title", "source_url", "note", "retrieved")
+# `damaged`: what the extraction damaged, in a person's words. Only in a document
+# that says so may the build repair cells from the printed sums (reconcile.py);
+# elsewhere a cell that is not a plain number stops the build.
+OPTIONAL = ("title", "source_url", "note", "retrieved", "damaged")
 LANGUAGES = ("en", "no")
 # A monthly publication is a few hundred kilobytes; anything this large is not one.
 MAX_DOCUMENT_BYTES = 20_000_000
+# A document's file name: letters, digits, '.', '-' and '_'. Make lists raw/ by names
+# split at spaces, and a `source` reads raw/FILE:LINE.
+FILE_NAME = re.compile(r"[\w][\w.-]*")
 # Files in raw/ that are not publications.
 NOT_DOCUMENTS = {"manifest.yml", "corrections.yml", "README.md"}
 
@@ -29,6 +35,7 @@ class Document:
     source_url: str | None = None
     note: str | None = None
     retrieved: str | None = None
+    damaged: str | None = None
 
     @property
     def name(self):
@@ -93,6 +100,11 @@ def read_manifest(raw):
         if unknown:
             raise BuildError(where, line, f"unknown key(s) {', '.join(sorted(unknown))}")
         name, period = str(entry["file"]), str(entry["period"])
+        if not FILE_NAME.fullmatch(name):
+            what = "spaces" if re.search(r"\s", name) else "characters other than letters, digits, '.', '-' and '_'"
+            raise BuildError(where, line, f"raw/{name}: a file name with {what}, which make and the source "
+                             "columns (raw/FILE:LINE) cannot carry; rename the file and its entry "
+                             "(e.g. 2025-03-en.pdf)")
         if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
             raise BuildError(where, line, f"period {period!r} is not YYYY-MM (quote it)")
         if entry["language"] not in LANGUAGES:

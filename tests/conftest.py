@@ -61,6 +61,16 @@ class RawCopy:
         lines[number - 1] = lines[number - 1].replace(old, new, 1)
         self.write(name, "\n".join(lines))
 
+    def mark_damaged(self, name, why="damaged for a test"):
+        """Say in the manifest that `name`'s extraction is damaged, so that its sums may repair it."""
+        manifest = self.path / "manifest.yml"
+        lines = manifest.read_text(encoding="utf-8").split("\n")
+        at = lines.index(f"- file: {name}") + 1
+        while at < len(lines) and lines[at].startswith("  "):
+            at += 1
+        lines.insert(at, f'  damaged: "{why}"')
+        manifest.write_text("\n".join(lines), encoding="utf-8")
+
     def rehash(self, name):
         manifest = self.path / "manifest.yml"
         entries = yaml.safe_load(manifest.read_text(encoding="utf-8"))

@@ -45,6 +45,29 @@ def test_repairs_say_what_was_printed(db):
     assert "Libya Lithuania" in reason and "Alternatives" in reason
 
 
+def test_only_publications_marked_damaged_are_repaired(db):
+    damaged = dict(db.execute("select period, damaged from publications"))
+    assert damaged["2024-03"] is None and damaged["2025-02"] is None
+    assert damaged["2024-05"].startswith("OCR damage") and "'2.'" in damaged["2022-06"]
+    repaired = [r[0] for r in db.execute("select distinct period from returns where status = 'repaired'")]
+    assert sorted(repaired) == ["2022-06", "2024-05"]
+
+
+def test_the_same_stray_character_is_repaired_only_where_the_manifest_says_damaged(raw_copy, tmp_path):
+    # 2025-02 marked damaged: "23*" is settled by the sums and recorded
+    raw_copy.replace_line("2025-02-en.txt", 125, "\t23\t", "\t23*\t")
+    raw_copy.mark_damaged("2025-02-en.txt", "a footnote mark")
+    out = tmp_path / "x.db"
+    build(raw_copy.path, out, ROOT / "sql" / "views")
+    conn = sqlite3.connect(out)
+    assert conn.execute("select count, status, source from returns where period = '2025-02' and kind = 'nationality' "
+                        "and country = 'GBR' and category = 'refused_entry_or_stay'").fetchone() == \
+        (23, "repaired", "raw/2025-02-en.txt:125")
+    assert "printed '23*'" in conn.execute("select detail from checks where period = '2025-02' "
+                                           "and subject = 'United Kingdom' and kind = 'nationality'").fetchone()[0]
+    # unmarked, the same line stops the build (see BAD: "a number with a stray character")
+
+
 def test_the_same_raw_builds_the_same_data(built, tmp_path):
     again = tmp_path / "again.db"
     build(ROOT / "raw", again, ROOT / "sql" / "views")
@@ -92,12 +115,28 @@ BAD = {
     "unknown header word, space layout": (
         lambda r: r.replace_line("2024-03-no.txt", 101, "Bortvisning", "Overføring"),
         "raw/2024-03-no.txt:101: unknown column header 'overføring'"),
-    "unreadable numbers the sums cannot decide": (
+    "a number that cannot be read": (
+        lambda r: r.replace_line("2025-02-en.txt", 66, "\t4\t6\t", "\tx\t6\t"),
+        "raw/2025-02-en.txt:66: dublin of Afghanistan reads 'x': not a number; if the publication's text is "
+        "damaged, say so in raw/manifest.yml"),
+    "unreadable numbers the sums cannot decide, in a document marked damaged": (
         # four cells at the corners of a rectangle: each row and column keeps its sum
         lambda r: [r.replace_line("2025-02-en.txt", 66, "\t4\t6\t", "\tx\ty\t"),
-                   r.replace_line("2025-02-en.txt", 82, "\t6\t2\t", "\tz\tw\t")],
+                   r.replace_line("2025-02-en.txt", 82, "\t6\t2\t", "\tz\tw\t"),
+                   r.mark_damaged("2025-02-en.txt")],
         "raw/2025-02-en.txt:66: dublin of Afghanistan reads 'x': not a number, and the printed sums "
         "do not decide it"),
+    "a number with a thousands separator": (
+        lambda r: r.replace_line("2025-02-en.txt", 139, "\t345", "\t1,345"),
+        "raw/2025-02-en.txt:139: total of the Total row reads '1,345': a thousands separator, which the "
+        "publications do not print"),
+    "a number with a stray character": (
+        # a footnote mark, say; in a document not marked damaged nothing is repaired
+        lambda r: r.replace_line("2025-02-en.txt", 125, "\t23\t", "\t23*\t"),
+        "raw/2025-02-en.txt:125: refused_entry_or_stay of United Kingdom reads '23*': not a number"),
+    "a row that does not add up to its Total cell": (
+        lambda r: r.replace_line("2025-02-en.txt", 66, "\t10", "\t11"),
+        "raw/2025-02-en.txt:66: the cells of Afghanistan add up to 10, its Total cell says 11"),
     "table that does not reconcile": (
         # Afghanistan Dublin 4 -> 5 with its Total 10 -> 11: the row adds up, the columns do not
         lambda r: r.replace_line("2025-02-en.txt", 66, "\t4\t6\t\t\t10", "\t5\t6\t\t\t11"),
@@ -105,29 +144,35 @@ BAD = {
         "the Total row says 83; total: rows add up to 346, the Total row says 345)"),
     "file not in the manifest": (
         lambda r: (r.path / "2025-03-en.txt").write_text("Statistics for March 2025\n", encoding="utf-8"),
-        "raw/manifest.yml:28: raw/2025-03-en.txt is in raw/ but not listed here"),
+        "raw/manifest.yml:31: raw/2025-03-en.txt is in raw/ but not listed here"),
     "file differs from its hash": (
         lambda r: r.write("2024-03-no.txt", r.text("2024-03-no.txt").replace("Ukraina 4", "Ukraina 5"),
                           rehash=False),
-        "raw/manifest.yml:11: raw/2024-03-no.txt has sha256 "),
+        "raw/manifest.yml:13: raw/2024-03-no.txt has sha256 "),
     "file listed but missing": (
         lambda r: (r.path / "2022-06-en.txt").unlink(),
-        "raw/manifest.yml:5: 2022-06-en.txt is listed but not in raw/"),
+        "raw/manifest.yml:6: 2022-06-en.txt is listed but not in raw/"),
+    "a file name with spaces": (
+        lambda r: [(r.path / "2025-02-en.txt").rename(r.path / "2025 02 en.txt"),
+                   r.write("manifest.yml", r.text("manifest.yml").replace("file: 2025-02-en.txt", "file: 2025 02 en.txt"),
+                           rehash=False)],
+        "raw/manifest.yml:26: raw/2025 02 en.txt: a file name with spaces, which make and the source columns "
+        "(raw/FILE:LINE) cannot carry"),
     "duplicated period": (
         lambda r: r.write("manifest.yml", r.text("manifest.yml").replace('period: "2025-02"', 'period: "2024-05"'),
                           rehash=False),
-        "raw/manifest.yml:23: period 2024-05 is listed twice (first at line 17)"),
+        "raw/manifest.yml:26: period 2024-05 is listed twice (first at line 19)"),
     "malformed manifest": (
         lambda r: r.write("manifest.yml", r.text("manifest.yml").replace("  language: en\n", "  language: [en\n", 1),
                           rehash=False),
-        "raw/manifest.yml:8: not valid YAML"),
+        "raw/manifest.yml:9: not valid YAML"),
     "manifest entry without its hash": (
         lambda r: r.write("manifest.yml", r.text("manifest.yml").replace(
             "  sha256: 78d9ce26e0ae6c1f9c2028cd3d554c64491cb37a9d63da8543cc3442f63381e6\n", ""), rehash=False),
-        "raw/manifest.yml:11: entry lacks sha256"),
+        "raw/manifest.yml:13: entry lacks sha256"),
     "a document too large to be a publication": (
         lambda r: r.write("2025-02-en.txt", r.text("2025-02-en.txt") + "x" * 50_000_000),
-        "raw/manifest.yml:23: raw/2025-02-en.txt is 50.0 MB: too large for a monthly publication"),
+        "raw/manifest.yml:26: raw/2025-02-en.txt is 50.0 MB: too large for a monthly publication"),
     "malformed corrections file": (
         lambda r: r.write("corrections.yml", r.text("corrections.yml").replace("  kind: nationality\n",
                                                                               "  kind: nationality: x\n", 1),

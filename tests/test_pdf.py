@@ -9,6 +9,7 @@ narrow column, empty cells for zero, a Total/Sum row), with ruled or unruled tab
 import os
 from pathlib import Path
 import pty
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -102,12 +103,20 @@ def test_a_pdf_builds_what_its_text_builds(tmp_path, tmp_path_factory, file, lay
     assert "0 mismatch(es)" in str(summary)
     # nothing to repair or correct in a PDF: every cell as printed
     assert rows(db, "select distinct status from returns") == [("printed",)]
-    # every cell names the line of the PDF it was read from, and that line prints it
+    # every cell names the line and page of the PDF it was read from, and that line prints it
     lines = extract_pdf(raw / pdf.name, f"raw/{pdf.name}")
-    for source, count in rows(db, "select source, count from returns"):
-        name, number = source.rsplit(":", 1)
-        assert name == f"raw/{pdf.name}"
-        assert str(count) in lines[int(number) - 1].cells[1:], (source, lines[int(number) - 1])
+    pages = set()
+    for source, count in rows(db, "select source, count from returns union all "
+                                  "select source, count from published_totals"):
+        name, number, page = re.fullmatch(r"(.+):(\d+) \(page (\d+)\)", source).groups()
+        line = lines[int(number) - 1]
+        assert name == f"raw/{pdf.name}" and int(page) == line.page
+        assert str(count) in line.cells[1:], (source, line)
+        pages.add(line.page)
+    assert len(pages) >= 2  # the tables run over several pages
+    for source, in rows(db, "select source from figure_sources"):
+        name, number, page = re.fullmatch(r"(.+):(\d+) \(page (\d+)\)", source).groups()
+        assert int(page) == lines[int(number) - 1].page
 
 
 def test_lines_are_numbered_over_the_document_and_know_their_page(tmp_path):
@@ -383,33 +392,57 @@ def test_parallel_extraction_stops_where_a_serial_build_would(tmp_path, five, mo
     assert str(e.value) == "raw/b.pdf: empty file (0 bytes), not a PDF"
 
 
-def test_extractions_are_cached_by_sha256(tmp_path, five, monkeypatch):
+def test_pdfs_are_cached_by_sha256(tmp_path, five, monkeypatch):
     raw = _raw_of(tmp_path, five[:3])
     monkeypatch.delenv("NORWAY_RETURNS_CACHE", raising=False)
     db = tmp_path / "out" / "returns.db"
     db.parent.mkdir()
     build(raw, db, VIEWS)
-    cache = db.parent / ".cache" / "extract"  # the default: beside the database
-    entries = sorted(p.name for p in cache.iterdir())
-    assert len(entries) == 3 and all(e.endswith(".json") for e in entries)
-    assert {e.split("-")[0] for e in entries} == {make_pdfs.sha256(p) for p, _ in five[:3]}
+    cache = db.parent / ".cache"  # the default: beside the database
+    extracted, built = (sorted(p.name for p in (cache / kind).iterdir()) for kind in ("extract", "rows"))
+    for entries in extracted, built:
+        assert len(entries) == 3 and all(e.endswith(".json") for e in entries)
+        assert {e.split("-")[0] for e in entries} == {make_pdfs.sha256(p) for p, _ in five[:3]}
     first = list(sqlite3.connect(db).iterdump())
 
-    # a second build reads nothing: every extraction comes from the cache
     def no_extraction(document):
         raise AssertionError(f"extracted {document.name} again")
 
+    def no_rows(document, *args):
+        raise AssertionError(f"built the rows of {document.name} again")
+
+    # a second build reads nothing and builds no document's rows: all come from the cache
     monkeypatch.setattr(build_module, "extract", no_extraction)
+    monkeypatch.setattr(build_module, "document_rows", no_rows)
     build(raw, db, VIEWS)
     assert list(sqlite3.connect(db).iterdump()) == first
 
-    # a damaged cache entry is read again from the document, and rewritten
+    # new code (no rows entry): the rows are built again from the cached extractions
     monkeypatch.undo()
     monkeypatch.delenv("NORWAY_RETURNS_CACHE", raising=False)
-    (cache / entries[0]).write_text("{not json", encoding="utf-8")
+    shutil.rmtree(cache / "rows")
+    monkeypatch.setattr(build_module, "extract", no_extraction)
     build(raw, db, VIEWS)
     assert list(sqlite3.connect(db).iterdump()) == first
-    assert (cache / entries[0]).read_text(encoding="utf-8").startswith("{\"sha256\"")
+    assert sorted(p.name for p in (cache / "rows").iterdir()) == built
+
+    # a changed manifest entry is not served stale rows: here the period
+    monkeypatch.undo()
+    monkeypatch.delenv("NORWAY_RETURNS_CACHE", raising=False)
+    manifest = raw / "manifest.yml"
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(text.replace("period: 2024-12", "period: 2025-04"), encoding="utf-8")
+    build(raw, db, VIEWS)
+    assert sqlite3.connect(db).execute("select count(*) from returns where period = '2025-04'").fetchone()[0] > 0
+    manifest.write_text(text, encoding="utf-8")
+
+    # a damaged cache entry is read again from the document, and rewritten
+    (cache / "extract" / extracted[0]).write_text("{not json", encoding="utf-8")
+    (cache / "rows" / built[0]).write_text('{"sha256": "x", "data": 1}', encoding="utf-8")
+    build(raw, db, VIEWS)
+    assert list(sqlite3.connect(db).iterdump()) == first
+    for kind, entry in ("extract", extracted[0]), ("rows", built[0]):
+        assert (cache / kind / entry).read_text(encoding="utf-8").startswith(f'{{"sha256": "{entry[:64]}"')
 
     # NORWAY_RETURNS_CACHE=off: no cache at all
     shutil.rmtree(cache)

@@ -1,0 +1,91 @@
+"""The build's cache: what each PDF gave, so that a rebuild reads only what is new.
+
+Two kinds of entry, each a JSON file named by the document's sha256 and a
+fingerprint of the code that made it, so that a stale entry is never read (new
+code, new name):
+
+- extract/: the lines pdfplumber read from a PDF, keyed by the extractors' code;
+- rows/: the rows the whole pipeline built from a PDF, keyed by all of the
+  package's code and data and the document's manifest entry.
+
+The folder is .cache/ beside the database; NORWAY_RETURNS_CACHE names another
+("off" for none). Entries are written atomically; an entry that cannot be read is
+built again, and a cache that cannot be written is no cache.
+"""
+
+import contextlib
+import hashlib
+import importlib.metadata
+import json
+import os
+from functools import cache
+from pathlib import Path
+
+from .atomic import sweep, temp_path
+
+CACHE_ENV = "NORWAY_RETURNS_CACHE"
+HERE = Path(__file__).parent
+# What an extraction depends on besides the document.
+EXTRACTOR_MODULES = ("extract.py", "pdf.py", "tables.py", "vocabulary.py", "countries.py")
+LIBRARIES = ("pdfplumber", "pdfminer.six")
+
+
+@cache
+def fingerprint(modules=None):
+    """A digest of the package's code (only `modules`, if given), its data and pdfplumber's version."""
+    h = hashlib.sha256()
+    for path in sorted(HERE.glob("*.py")) if modules is None else [HERE / m for m in modules]:
+        h.update(path.name.encode() + path.read_bytes())
+    for data in sorted((HERE / "data").glob("*.yml")):
+        h.update(data.read_bytes())
+    for package in LIBRARIES:
+        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+            h.update(importlib.metadata.version(package).encode())
+    return h.hexdigest()[:16]
+
+
+def cache_root(db_path, setting=None):
+    """The cache's folder, or None for no cache. setting: a folder, False/"off" for none,
+    None for $NORWAY_RETURNS_CACHE or else .cache/ beside the database."""
+    setting = os.environ.get(CACHE_ENV) if setting is None else setting
+    if setting is None:
+        return Path(db_path).resolve().parent / ".cache"
+    if setting is False or str(setting).strip().lower() in ("", "0", "off", "no", "none"):
+        return None
+    return Path(setting)
+
+
+class Entries:
+    """One kind of entry (a subfolder of the cache), by document."""
+
+    def __init__(self, root, kind, code):
+        self.folder = None if root is None else Path(root) / kind
+        self.code = code
+        sweep(self.folder)
+
+    def _path(self, doc, salt):
+        key = self.code if not salt else hashlib.sha256(f"{self.code} {salt}".encode()).hexdigest()[:16]
+        return self.folder / f"{doc.sha256}-{key}.json"
+
+    def load(self, doc, salt=""):
+        """The entry's data, or None when there is none or it cannot be read."""
+        if self.folder is None:
+            return None
+        try:
+            data = json.loads(self._path(doc, salt).read_text(encoding="utf-8"))
+            return data["data"] if data.get("sha256") == doc.sha256 else None
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    def store(self, doc, data, salt=""):
+        if self.folder is None:
+            return
+        path = self._path(doc, salt)
+        tmp = temp_path(path)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps({"sha256": doc.sha256, "data": data}, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
