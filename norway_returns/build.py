@@ -32,11 +32,11 @@ KINDS = ("nationality", "destination")
 # cores this process may use).
 JOBS_ENV = "NORWAY_RETURNS_JOBS"
 CACHED_SUFFIXES = (".pdf",)
+PROGRESS_FROM = 5  # documents: a progress bar on a terminal from this many
 
 
 def cacheable(doc):
     return doc.path.suffix.lower() in CACHED_SUFFIXES
-PROGRESS_FROM = 5  # documents: a progress bar on a terminal from this many
 
 
 @dataclass
@@ -93,7 +93,7 @@ def load_document(document, corrections, used, lines=None):
         checks.append(dict(
             kind=None, check="prose_ytd_total", subject="ytd_total", expected=str(table_total), found=str(stated),
             outcome="ok" if stated == table_total else "mismatch",
-            detail=f"prose at {document.name}:{figures['ytd_total'].line} against the tables' grand total"))
+            detail=f"prose at {figures['ytd_total'].source} against the tables' grand total"))
     return results, figures, top, checks
 
 

@@ -41,7 +41,10 @@ SCHEMA = {
         pk=("period", "kind", "country", "category"),
         fks=[("period", "publications", "period"), ("country", "countries", "code"),
              ("category", "categories", "code")],
-        indexes=[["country", "kind", "period"], ["category"], ["kind", "period"], ["status"]]),
+        # facets and filters by country, category, kind and status; the last covers the
+        # sums by period, kind and category of the category_totals and reconciliation views
+        indexes=[["country", "kind", "period"], ["category"], ["kind", "period"], ["status"],
+                 ["period", "kind", "category", "count"]]),
     "published_totals": dict(
         columns={"period": str, "kind": str, "category": str, "count": int, "source": str},
         pk=("period", "kind", "category"), fks=[("period", "publications", "period")]),

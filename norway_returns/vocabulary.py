@@ -10,6 +10,7 @@ import yaml
 DATA = Path(__file__).parent / "data"
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same names and labels recur on every page of every month
 def norm(text):
     """Compare printed text without case, accents of form, or extra white space."""
     text = unicodedata.normalize("NFC", text).replace("\u2013", "-").replace("\u2014", "-")
@@ -43,6 +44,7 @@ def header_words():
     return {w for phrase in header_phrases() for w in phrase.split()}
 
 
+@functools.cache
 def total_labels():
     return {norm(h) for h in load("categories")["total_headers"]}
 

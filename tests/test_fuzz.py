@@ -6,7 +6,6 @@ own BuildError (a message naming the file and line): never another exception.
 """
 
 import os
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

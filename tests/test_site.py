@@ -106,6 +106,13 @@ def test_view_file_opens_with_a_comment_and_uses_no_other_view(view):
 
 # ------------------------------------------------- every page, HTML and JSON
 
+@pytest.mark.parametrize("view", ["category_totals", "reconciliation"])
+def test_sums_by_category_read_a_covering_index(conn, view):
+    # so that these views stay fast as months are added (see make loadtest)
+    plan = " | ".join(r[3] for r in conn.execute(f"explain query plan select * from {view}"))
+    assert "SCAN returns USING COVERING INDEX idx_returns_period_kind_category_count" in plan, plan
+
+
 @pytest.mark.parametrize("name", TABLES + VIEWS)
 def test_every_table_and_view_serves_html_and_json(web, conn, db_meta, name):
     html = web.ok(f"/{DATABASE}/{name}").text
