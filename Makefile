@@ -60,4 +60,4 @@ fuzz: $(INSTALLED)
 	FUZZ_RANDOM=1 FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-20000} $(BIN)/pytest tests/test_fuzz.py -k only_build_errors
 
 clean:
-	rm -rf $(VENV) returns.db inspect-data.json .pytest_cache
+	rm -rf $(VENV) returns.db inspect-data.json .pytest_cache .cache
