@@ -15,7 +15,7 @@ SOURCES := $(wildcard raw/*) $(wildcard norway_returns/*.py) $(wildcard norway_r
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install build serve test fuzz bench publish-files loadtest clean
+.PHONY: install build serve test screenshots fuzz bench publish-files loadtest clean
 
 install: $(INSTALLED)
 
@@ -54,6 +54,10 @@ $(CHROMIUM):
 
 test: $(INSTALLED) $(CHROMIUM)
 	$(BIN)/pytest
+
+# The README's screenshots, taken by the browser test into docs/screenshots/.
+screenshots: $(INSTALLED) $(CHROMIUM)
+	SCREENSHOTS=docs $(BIN)/pytest tests/test_browser.py
 
 # More fuzzing than `make test` does, with a fresh random seed each run.
 fuzz: $(INSTALLED)

@@ -1,7 +1,11 @@
 """A person's tour of the site in Chromium, against the site as `make serve` runs it.
 
-The screenshots it takes are the ones the README shows (docs/screenshots/).
+It takes the screenshots the README shows: into docs/screenshots/ with
+`make screenshots` (SCREENSHOTS=docs), elsewhere into the test's temp folder, so
+that `make test` leaves the working tree as it was.
 """
+
+import os
 
 
 import pytest
@@ -13,25 +17,32 @@ CHROMIUM = "/usr/bin/chromium"  # Debian's, installed by the Makefile
 # No background connections: the machine's network is closed and they only slow it down.
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]
-SHOTS = ROOT / "docs" / "screenshots"
 
 
 @pytest.fixture(scope="module")
-def page(site):
+def shots(tmp_path_factory):
+    if os.environ.get("SCREENSHOTS") == "docs":
+        return ROOT / "docs" / "screenshots"
+    return tmp_path_factory.mktemp("screenshots")
+
+
+@pytest.fixture(scope="module")
+def page(site, shots):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.base = site[0]
+        page.shots = shots
         yield page
         browser.close()
         assert errors == []
 
 
 def shot(page, name, full_page=False):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
+    page.shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(page.shots / f"{name}.png"), full_page=full_page)
 
 
 def test_index(page):
