@@ -2,7 +2,7 @@
 
 Two kinds of entry, each a JSON file named by the document's sha256 and a
 fingerprint of the code that made it, so that a stale entry is never read (new
-code, new name):
+code, new name; storing an entry removes the document's older ones):
 
 - extract/: the lines pdfplumber read from a PDF, keyed by the extractors' code;
 - rows/: the rows the whole pipeline built from a PDF, keyed by all of the
@@ -86,6 +86,9 @@ class Entries:
             self.folder.mkdir(parents=True, exist_ok=True)
             tmp.write_text(json.dumps({"sha256": doc.sha256, "data": data}, ensure_ascii=False), encoding="utf-8")
             os.replace(tmp, path)
+            for older in self.folder.glob(f"{doc.sha256}-*.json"):  # made by other code: never read again
+                if older != path:
+                    older.unlink(missing_ok=True)
         except OSError:
             with contextlib.suppress(OSError):
                 tmp.unlink()

@@ -434,6 +434,7 @@ def test_pdfs_are_cached_by_sha256(tmp_path, five, monkeypatch):
     manifest.write_text(text.replace("period: 2024-12", "period: 2025-04"), encoding="utf-8")
     build(raw, db, VIEWS)
     assert sqlite3.connect(db).execute("select count(*) from returns where period = '2025-04'").fetchone()[0] > 0
+    assert len(list((cache / "rows").iterdir())) == 3  # the entry made for the old period is gone
     manifest.write_text(text, encoding="utf-8")
 
     # a damaged cache entry is read again from the document, and rewritten
