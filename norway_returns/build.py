@@ -259,16 +259,18 @@ def collect(raw, cache_dir=None):
     # A PDF whose rows are cached is not read at all; one with corrections is always
     # built (its rows depend on raw/corrections.yml too).
     cached_rows = Entries(cache_dir, "rows", fingerprint())
-    built = {doc.name: cached_rows.load(doc, _manifest_salt(doc)) for doc in documents
-             if cacheable(doc) and doc.name not in corrected}
-    built = {name: part for name, part in built.items() if part is not None}
-    to_read = [doc for doc in documents if doc.name not in built]
-    with Extractions(to_read, cache_dir) as extracted, _progress(documents) as progress:
+    keep_rows = {doc.name for doc in documents if cacheable(doc) and doc.name not in corrected}
+    built = {}
+    for doc in documents:
+        if doc.name in keep_rows and (part := cached_rows.load(doc, _manifest_salt(doc))) is not None:
+            built[doc.name] = part
+    with Extractions([d for d in documents if d.name not in built], cache_dir) as extracted, \
+            _progress(documents) as progress:
         for doc in progress:
             part = built.get(doc.name)
             if part is None:
                 part = document_rows(doc, extracted.lines(doc), corrections, used)
-                if cacheable(doc) and doc.name not in corrected:
+                if doc.name in keep_rows:
                     cached_rows.store(doc, part, _manifest_salt(doc))
             rows["publications"].append(_publication(doc))
             for name, table in part["tables"].items():
