@@ -2,7 +2,8 @@
 
 The database is written to a temporary file beside the target and renamed over it
 only when complete, so a failed or interrupted build leaves the previous one as it
-was. Views come from sql/views/NAME.sql, one per file, the file name the view's.
+was. Views come from sql/views/NAME.sql, one per file, the file name the view's; the
+few in STORED_VIEWS are stored as tables of their rows.
 """
 
 import os
@@ -67,6 +68,23 @@ SCHEMA = {
         indexes=[["period", "kind"], ["outcome"], ["check"]]),
 }
 
+# Views whose rows the build stores in a table of the view's name, with these keys and
+# indexes. Datasette runs a view again for its count, its page and each of its facets,
+# and SQLite recomputes these two from every cell each time: at twenty years of months
+# their pages took 2-3 s and their facets timed out, which no index on `returns` helps.
+# The table holds exactly the query's rows (a test compares them); the query stays in
+# sql/views/NAME.sql and, for readers of the site, in a comment inside the table's schema.
+STORED_VIEWS = {
+    "monthly_returns": dict(pk=("period", "kind", "country", "category"),
+                            indexes=[["kind", "period"], ["category"], ["country", "kind", "period"]]),
+    "returns_wide": dict(pk=("period", "kind", "country"),
+                         indexes=[["kind", "period"], ["country", "kind", "period"]]),
+}
+
+# a column's type as CREATE TABLE AS declares it -> the stored table's; a column of
+# no type (a CASE or printf without CAST) holds text in these views
+STORED_TYPES = {"INT": "INTEGER", "REAL": "REAL", "NUM": "NUMERIC", "TEXT": "TEXT", "": "TEXT"}
+
 
 def insert(db, name, columns, rows):
     """The rows into a table sqlite-utils created, by one prepared INSERT.
@@ -91,8 +109,44 @@ def create(db, views_dir, tables):
         insert(db, name, spec["columns"], tables.get(name, []))
         for cols in spec.get("indexes", []):
             db[name].create_index(cols)
-    for view in sorted(Path(views_dir).glob("*.sql")):
-        db.create_view(view.stem, view.read_text(encoding="utf-8"))
+    create_views(db, views_dir)
+
+
+def create_views(db, views_dir, stored_only=False):
+    """Every sql/views/NAME.sql as a view, or as a stored table where STORED_VIEWS says.
+
+    stored_only: store those again, after the rows they derive from changed (the load
+    test grows a built database this way).
+    """
+    views_dir = Path(views_dir)
+    for view in sorted(views_dir.glob("*.sql")):
+        query = view.read_text(encoding="utf-8")
+        if view.stem in STORED_VIEWS:
+            db[view.stem].drop(ignore=True)
+            # named as from the project's root (sql/views/NAME.sql), never by an absolute path
+            origin = f"{views_dir.parent.name}/{views_dir.name}/{view.name}"
+            store(db, view.stem, query, origin, **STORED_VIEWS[view.stem])
+        elif not stored_only:
+            db.create_view(view.stem, query)
+
+
+def store(db, name, query, origin, pk, indexes):
+    """The rows of `query` into a new table `name`, whose schema carries the query."""
+    assert "*/" not in query, f"{origin}: '*/' would end the comment that carries the query"
+    live = f"_{name}_query"
+    db.execute(f"CREATE TEMP VIEW [{live}] AS {query}")
+    db.execute(f"CREATE TEMP TABLE [{live}_columns] AS SELECT * FROM temp.[{live}] LIMIT 0")
+    columns = [(c[1], STORED_TYPES[c[2]]) for c in db.execute(f"PRAGMA temp.table_info([{live}_columns])")]
+    lines = [f"    [{c}] {t}{' NOT NULL' if c in pk else ''}," for c, t in columns]
+    lines.append(f"    PRIMARY KEY ({', '.join(f'[{c}]' for c in pk)})")
+    db.execute(f"CREATE TABLE [{name}] (\n" + "\n".join(lines) + "\n"
+               f"/* The rows of this query, stored when the database was built ({origin}):\n\n"
+               f"{query.strip()}\n*/\n)")
+    db.execute(f"INSERT INTO [{name}] SELECT * FROM temp.[{live}]")
+    db.execute(f"DROP TABLE temp.[{live}_columns]")
+    db.execute(f"DROP VIEW temp.[{live}]")
+    for cols in indexes:
+        db[name].create_index(cols)
 
 
 def write(path, tables, views_dir):

@@ -22,11 +22,13 @@ import urllib.request
 from pathlib import Path
 
 import click
+import sqlite_utils
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from norway_returns import db as dbmod  # noqa: E402
 from norway_returns import serve  # noqa: E402
 from norway_returns.build import build  # noqa: E402
 
@@ -71,6 +73,8 @@ def grow(db_path, years):
     conn.execute("insert into published_totals select r.period, r.kind, r.category, sum(r.count), 'synthetic' "
                  "from returns r where r.period not in (select period from published_totals) group by 1, 2, 3")
     conn.commit()
+    dbmod.create_views(sqlite_utils.Database(conn), ROOT / "sql" / "views", stored_only=True)
+    conn.commit()
     n = conn.execute("select count(*) from returns").fetchone()[0]
     conn.execute("vacuum")
     conn.close()
@@ -80,7 +84,7 @@ def grow(db_path, years):
 def paths(db_path):
     """The main pages: a table with facets, every view, canned queries with parameters, the CSV stream."""
     conn = sqlite3.connect(db_path)
-    views = [r[0] for r in conn.execute("select name from sqlite_master where type = 'view' order by name")]
+    views = sorted(p.stem for p in (ROOT / "sql" / "views").glob("*.sql"))
     latest = conn.execute("select max(period) from publications").fetchone()[0]
     out = ["/returns/returns?_facet=period&_facet=kind&_facet=category&_facet=country",
            "/returns/returns?country=SYR&_facet=period",

@@ -1,0 +1,94 @@
+"""As months are added: a database built from raw/ and grown by three years of synthetic
+months (tools/loadtest.py's `grow`, the database `make loadtest` measures at twenty).
+
+The stored views must still be exactly their queries' rows, and what Datasette runs for
+the big pages (each default facet and the row count) must read an index, so that pages
+stay fast however many months there are. `make loadtest` prints the times themselves.
+"""
+
+import shutil
+import sqlite3
+import sys
+
+import pytest
+
+from norway_returns import db as schema
+from site_helpers import DATABASE, ROOT, VIEWS_DIR, Site, database_metadata, serve_settings
+
+sys.path.insert(0, str(ROOT / "tools"))
+from loadtest import grow  # noqa: E402
+
+# what the grown database holds: 4 publications plus 36 synthetic months, less the
+# four months the publications already are
+YEARS = 3
+
+
+@pytest.fixture(scope="module")
+def grown(built, tmp_path_factory):
+    path = tmp_path_factory.mktemp("grown") / "returns.db"
+    shutil.copy(built[0], path)
+    grow(path, YEARS)
+    return path
+
+
+@pytest.fixture(scope="module")
+def conn(grown):
+    c = sqlite3.connect(grown)
+    yield c
+    c.close()
+
+
+def test_the_database_grew(conn):
+    periods = [r[0] for r in conn.execute("select period from publications order by period")]
+    assert periods[0] == "2022-06" and periods[-1] == "2025-12"
+    assert len(periods) == 36 + 1  # 2023-01 to 2025-12, and the real 2022-06
+    assert conn.execute("select count(*) from returns").fetchone()[0] > 10_000
+
+
+@pytest.mark.parametrize("view", sorted(schema.STORED_VIEWS))
+def test_a_stored_view_is_stored_again_when_its_rows_grow(conn, view):
+    conn.execute(f"create temp view [live_{view}] as " + (VIEWS_DIR / f"{view}.sql").read_text(encoding="utf-8"))
+    stored = conn.execute(f"select * from [{view}]").fetchall()
+    assert stored == conn.execute(f"select * from [live_{view}]").fetchall()
+    assert len(stored) > 5_000
+
+
+def test_monthly_returns_of_a_grown_month_are_its_difference(conn):
+    # March 2024 is real; April 2024 is synthetic: its own returns are April's minus March's
+    april = dict(conn.execute("select kind || country || category, count from returns where period = '2024-04'"))
+    march = dict(conn.execute("select kind || country || category, count from returns where period = '2024-03'"))
+    derived = dict(conn.execute("select kind || country || category, returns from monthly_returns "
+                                "where period = '2024-04'"))
+    assert derived == {k: april.get(k, 0) - march.get(k, 0) for k in april.keys() | march.keys()}
+
+
+def big_tables():
+    """`returns` and the stored views, each with its default facets from metadata.yml."""
+    tables = database_metadata()["tables"]
+    return [(name, tables[name]["facets"]) for name in ["returns", *sorted(schema.STORED_VIEWS)]]
+
+
+@pytest.mark.parametrize("table,facets", big_tables())
+def test_count_and_default_facets_read_an_index(conn, table, facets):
+    # the queries Datasette 0.65 runs for a table page: its count and a group-by per facet
+    for sql in [f"select count(*) from [{table}]"] + [
+            f"select [{f}] as value, count(*) as count from (select * from [{table}]) "
+            f"where [{f}] is not null group by [{f}] order by count desc, value limit 31" for f in facets]:
+        plan = [r[3] for r in conn.execute(f"explain query plan {sql}")]
+        scans = [step for step in plan if step.startswith("SCAN ")]
+        # one pass over an index, not a scan of a table, nor of a view's computed rows
+        assert len(scans) == 1 and "USING COVERING INDEX" in scans[0], f"{sql}\n  {plan}"
+
+
+@pytest.mark.parametrize("table,facets", big_tables())
+def test_the_grown_pages_count_and_facet_in_full(grown, conn, table, facets):
+    site = Site(grown, settings=serve_settings())
+    try:
+        page = site.json(f"/{DATABASE}/{table}.json?kind=nationality")
+    finally:
+        site.close()
+    assert page["filtered_table_rows_count"] == conn.execute(
+        f"select count(*) from [{table}] where kind = 'nationality'").fetchone()[0]
+    # a facet that ran out of time would be missing here
+    assert set(page["facet_results"]) == set(facets)
+    assert page["facet_results"]["kind"]["results"][0]["value"] == "nationality"
