@@ -144,8 +144,10 @@ class Extractions:
                     todo.append(doc)
                 else:
                     self.ready[doc.name] = lines
+        # Workers whenever there are two cores: even one new document is read in a worker
+        # while this process loads what the cache holds for the others.
         workers = min(_cores(), len(todo))
-        if workers >= 2:
+        if workers >= 1 and _cores() >= 2:
             from . import pdf  # noqa: F401  imported once here, inherited by forked workers
 
             methods = multiprocessing.get_all_start_methods()
@@ -260,12 +262,13 @@ def collect(raw, cache_dir=None):
     # built (its rows depend on raw/corrections.yml too).
     cached_rows = Entries(cache_dir, "rows", fingerprint())
     keep_rows = {doc.name for doc in documents if cacheable(doc) and doc.name not in corrected}
-    built = {}
-    for doc in documents:
-        if doc.name in keep_rows and (part := cached_rows.load(doc, _manifest_salt(doc))) is not None:
-            built[doc.name] = part
-    with Extractions([d for d in documents if d.name not in built], cache_dir) as extracted, \
-            _progress(documents) as progress:
+    to_read = [d for d in documents if not (d.name in keep_rows and cached_rows.has(d, _manifest_salt(d)))]
+    with Extractions(to_read, cache_dir) as extracted, _progress(documents) as progress:
+        # (the documents to read are being read meanwhile; an unreadable entry is read below)
+        built = {}
+        for doc in documents:
+            if doc.name in keep_rows and (part := cached_rows.load(doc, _manifest_salt(doc))) is not None:
+                built[doc.name] = part
         for doc in progress:
             part = built.get(doc.name)
             if part is None:

@@ -67,6 +67,10 @@ class Entries:
         key = self.code if not salt else hashlib.sha256(f"{self.code} {salt}".encode()).hexdigest()[:16]
         return self.folder / f"{doc.sha256}-{key}.json"
 
+    def has(self, doc, salt=""):
+        """Whether there is an entry (load may still find it unreadable)."""
+        return self.folder is not None and self._path(doc, salt).is_file()
+
     def load(self, doc, salt=""):
         """The entry's data, or None when there is none or it cannot be read."""
         if self.folder is None:
