@@ -308,6 +308,9 @@ def build(raw="raw", db_path="returns.db", views="sql/views", cache_dir=None):
     cache_dir: the cache's folder (see cache.py); None: $NORWAY_RETURNS_CACHE, else
     .cache/ beside the database; False: no cache.
     """
+    if not any(Path(views).glob("*.sql")):  # say so before reading anything; never a database without them
+        raise BuildError(str(views), None, "no view definitions (NAME.sql) in this folder; "
+                         "run from the project's root or give --views")
     rows, summary = collect(raw, cache_root(db_path, cache_dir))
     try:
         db.write(db_path, rows, views)

@@ -230,6 +230,15 @@ def test_bad_input_stops_the_build_and_keeps_the_database(raw_copy, previous_db,
     assert [p.name for p in previous_db.parent.iterdir() if p.name.startswith(".")] == []  # no temp file left
 
 
+
+def test_a_build_without_its_views_stops(previous_db, tmp_path):
+    # run from another folder, the default --views (sql/views) finds nothing there
+    before = previous_db.read_bytes()
+    result = run_cli("--raw", ROOT / "raw", "--db", previous_db, cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("sql/views: no view definitions (NAME.sql) in this folder"), result.stderr
+    assert previous_db.read_bytes() == before
+
 def test_a_figure_not_stated_is_null(raw_copy, tmp_path):
     # drop the charter sentence of May 2024 (line 48): the figures become NULL, not 0
     text = raw_copy.text("2024-05-en.txt").split("\n")
