@@ -5,7 +5,7 @@
 --   share_pct = 100 * returns / kind_total, 1 decimal
 -- The two kinds (by nationality, by destination) count the same persons twice, so
 -- their totals are equal; compare within a kind. The printed Total row is in
--- `published_totals`; the `reconciliation` view compares the two.
+-- `published_totals`; `reconciliation` compares the two.
 -- Computed numbers are CAST to INTEGER or REAL: that gives the view's column a type,
 -- so that Datasette's filters (?column=20) compare numbers, not text.
 WITH sums AS (
