@@ -12,6 +12,7 @@ from pathlib import Path
 import sqlite_utils
 
 from .atomic import sweep, temp_path
+from .errors import BuildError
 
 FIGURE_COLUMNS = {
     "returned_in_month": int, "convicted_in_month": int, "convicted_in_month_pct_published": float,
@@ -134,7 +135,9 @@ def create_views(db, views_dir, stored_only=False):
 
 def store(db, name, query, origin, pk, indexes):
     """The rows of `query` into a new table `name`, whose schema carries the query."""
-    assert "*/" not in query, f"{origin}: '*/' would end the comment that carries the query"
+    if "*/" in query:
+        raise BuildError(origin, query[:query.index("*/")].count("\n") + 1,
+                         "'*/' cannot appear in a stored view's query: it would end the comment that carries it")
     live = f"_{name}_query"
     db.execute(f"CREATE TEMP VIEW [{live}] AS {query}")
     db.execute(f"CREATE TEMP TABLE [{live}_columns] AS SELECT * FROM temp.[{live}] LIMIT 0")

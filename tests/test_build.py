@@ -1,5 +1,6 @@
 """The build as a whole: reconciliation, layouts, and the command line on bad input."""
 
+import shutil
 import sqlite3
 
 import pytest
@@ -237,6 +238,20 @@ def test_a_build_without_its_views_stops(previous_db, tmp_path):
     result = run_cli("--raw", ROOT / "raw", "--db", previous_db, cwd=tmp_path)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.startswith("sql/views: no view definitions (NAME.sql) in this folder"), result.stderr
+    assert previous_db.read_bytes() == before
+
+
+def test_a_stored_views_query_cannot_close_its_comment(previous_db, tmp_path):
+    # the stored tables carry their query in a /* comment */ of their schema
+    views = tmp_path / "sql" / "views"
+    shutil.copytree(ROOT / "sql" / "views", views)
+    text = (views / "returns_wide.sql").read_text(encoding="utf-8").split("\n")
+    text[2] += " /* or */"
+    (views / "returns_wide.sql").write_text("\n".join(text), encoding="utf-8")
+    before = previous_db.read_bytes()
+    result = run_cli("--raw", ROOT / "raw", "--db", previous_db, "--views", views)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("sql/views/returns_wide.sql:3: '*/' cannot appear"), result.stderr
     assert previous_db.read_bytes() == before
 
 def test_a_figure_not_stated_is_null(raw_copy, tmp_path):
