@@ -7,6 +7,7 @@ few in STORED_VIEWS are stored as tables of their rows.
 """
 
 import os
+import sqlite3
 from pathlib import Path
 
 import sqlite_utils
@@ -124,13 +125,17 @@ def create_views(db, views_dir, stored_only=False):
     views_dir = Path(views_dir)
     for view in sorted(views_dir.glob("*.sql")):
         query = view.read_text(encoding="utf-8")
-        if view.stem in STORED_VIEWS:
-            db[view.stem].drop(ignore=True)
-            # named as from the project's root (sql/views/NAME.sql), never by an absolute path
-            origin = f"{views_dir.parent.name}/{views_dir.name}/{view.name}"
-            store(db, view.stem, query, origin, **STORED_VIEWS[view.stem])
-        elif not stored_only:
-            db.create_view(view.stem, query)
+        # named as from the project's root (sql/views/NAME.sql), never by an absolute path
+        origin = f"{views_dir.parent.name}/{views_dir.name}/{view.name}"
+        try:
+            if view.stem in STORED_VIEWS:
+                db[view.stem].drop(ignore=True)
+                store(db, view.stem, query, origin, **STORED_VIEWS[view.stem])
+            elif not stored_only:
+                db.create_view(view.stem, query)
+                db.execute(f"SELECT * FROM [{view.stem}] LIMIT 0")  # SQLite checks names only when run
+        except sqlite3.Error as e:
+            raise BuildError(origin, None, f"the query does not run: {e}") from None
 
 
 def store(db, name, query, origin, pk, indexes):

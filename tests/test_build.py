@@ -241,18 +241,26 @@ def test_a_build_without_its_views_stops(previous_db, tmp_path):
     assert previous_db.read_bytes() == before
 
 
-def test_a_stored_views_query_cannot_close_its_comment(previous_db, tmp_path):
+@pytest.mark.parametrize("view,line,edit,message", [
     # the stored tables carry their query in a /* comment */ of their schema
+    ("returns_wide", 3, lambda t: t + " /* or */", "sql/views/returns_wide.sql:3: '*/' cannot appear"),
+    ("returns_wide", 12, lambda t: t.replace("r.kind", "r.knid"),
+     "sql/views/returns_wide.sql: the query does not run: no such column: r.knid"),
+    ("minors", 16, lambda t: t.replace("monthly_figures", "monthly_figurez"),
+     "sql/views/minors.sql: the query does not run: no such table: main.monthly_figurez"),
+])
+def test_a_view_that_does_not_run_stops_the_build(previous_db, tmp_path, view, line, edit, message):
     views = tmp_path / "sql" / "views"
     shutil.copytree(ROOT / "sql" / "views", views)
-    text = (views / "returns_wide.sql").read_text(encoding="utf-8").split("\n")
-    text[2] += " /* or */"
-    (views / "returns_wide.sql").write_text("\n".join(text), encoding="utf-8")
+    text = (views / f"{view}.sql").read_text(encoding="utf-8").split("\n")
+    text[line - 1] = edit(text[line - 1])
+    (views / f"{view}.sql").write_text("\n".join(text), encoding="utf-8")
     before = previous_db.read_bytes()
     result = run_cli("--raw", ROOT / "raw", "--db", previous_db, "--views", views)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert result.stderr.startswith("sql/views/returns_wide.sql:3: '*/' cannot appear"), result.stderr
+    assert result.stderr.startswith(message), result.stderr
     assert previous_db.read_bytes() == before
+    assert [p.name for p in previous_db.parent.iterdir() if p.name.startswith(".")] == []
 
 def test_a_figure_not_stated_is_null(raw_copy, tmp_path):
     # drop the charter sentence of May 2024 (line 48): the figures become NULL, not 0
