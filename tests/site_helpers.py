@@ -25,6 +25,14 @@ CHART_TYPES = {"quantitative", "quantitative-bin", "temporal", "temporal-bin", "
 CHART_COLUMN_KEYS = ("x_column", "y_column", "color_column", "size_column")
 
 
+def live_view(conn, view):
+    """sql/views/VIEW.sql as a temporary view `live_VIEW`, computed when queried (the
+    stored views' tables are compared with it); its name."""
+    conn.execute(f"create temp view if not exists [live_{view}] as "
+                 + (VIEWS_DIR / f"{view}.sql").read_text(encoding="utf-8"))
+    return f"live_{view}"
+
+
 def load_metadata():
     return yaml.safe_load(METADATA.read_text(encoding="utf-8"))
 

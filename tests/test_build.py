@@ -222,23 +222,26 @@ def test_bad_input_stops_the_build_and_keeps_the_database(raw_copy, previous_db,
     damage(raw_copy)
     before = previous_db.read_bytes()
     result = run_cli("--raw", raw_copy.path, "--db", previous_db)
-    assert result.returncode == 1
     assert message in result.stderr, result.stderr
-    assert result.stderr.startswith(message.split(":")[0])
+    assert_stopped(result, message.split(":")[0], previous_db, before)
+
+
+def assert_stopped(result, start, db, before):
+    """The build stopped with exit 1 and a message starting `start`, no traceback, and
+    left the database's bytes as they were and no temp file."""
+    assert result.returncode == 1
+    assert result.stderr.startswith(start), result.stderr
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
-    assert previous_db.read_bytes() == before
-    assert [p.name for p in previous_db.parent.iterdir() if p.name.startswith(".")] == []  # no temp file left
-
+    assert db.read_bytes() == before
+    assert [p.name for p in db.parent.iterdir() if p.name.startswith(".")] == []  # no temp file left
 
 
 def test_a_build_without_its_views_stops(previous_db, tmp_path):
     # run from another folder, the default --views (sql/views) finds nothing there
     before = previous_db.read_bytes()
     result = run_cli("--raw", ROOT / "raw", "--db", previous_db, cwd=tmp_path)
-    assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert result.stderr.startswith("sql/views: no view definitions (NAME.sql) in this folder"), result.stderr
-    assert previous_db.read_bytes() == before
+    assert_stopped(result, "sql/views: no view definitions (NAME.sql) in this folder", previous_db, before)
 
 
 @pytest.mark.parametrize("view,line,edit,message", [
@@ -257,10 +260,8 @@ def test_a_view_that_does_not_run_stops_the_build(previous_db, tmp_path, view, l
     (views / f"{view}.sql").write_text("\n".join(text), encoding="utf-8")
     before = previous_db.read_bytes()
     result = run_cli("--raw", ROOT / "raw", "--db", previous_db, "--views", views)
-    assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert result.stderr.startswith(message), result.stderr
-    assert previous_db.read_bytes() == before
-    assert [p.name for p in previous_db.parent.iterdir() if p.name.startswith(".")] == []
+    assert_stopped(result, message, previous_db, before)
+
 
 def test_a_figure_not_stated_is_null(raw_copy, tmp_path):
     # drop the charter sentence of May 2024 (line 48): the figures become NULL, not 0

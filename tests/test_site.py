@@ -16,7 +16,7 @@ import pytest
 from norway_returns import db as schema
 from norway_returns.build import build
 from site_helpers import (CHART_COLUMN_KEYS, CHART_KEYS, CHART_MARKS, CHART_TYPES, DATABASE, ROOT,
-                          VIEWS_DIR, Site, database_metadata, links, load_metadata, serve_settings,
+                          VIEWS_DIR, Site, database_metadata, links, live_view, load_metadata, serve_settings,
                           split_fragment)
 
 TABLES = list(schema.SCHEMA)
@@ -96,9 +96,7 @@ def test_views_are_the_expected_ones(conn):
 
 def live_rows(conn, view):
     """The rows of sql/views/VIEW.sql, computed now."""
-    conn.execute(f"create temp view if not exists [live_{view}] as "
-                 + (VIEWS_DIR / f"{view}.sql").read_text(encoding="utf-8"))
-    return [tuple(r) for r in conn.execute(f"select * from [live_{view}]")]
+    return [tuple(r) for r in conn.execute(f"select * from [{live_view(conn, view)}]")]
 
 
 @pytest.mark.parametrize("view", sorted(schema.STORED_VIEWS))
@@ -137,8 +135,7 @@ def test_view_file_opens_with_a_comment_and_uses_no_other_view(view):
 @pytest.mark.parametrize("view", ["category_totals", "reconciliation"])
 def test_sums_by_category_read_a_covering_index(conn, view):
     # so that these queries stay quick to build, and to run by hand, as months are added
-    live_rows(conn, view)
-    plan = " | ".join(r[3] for r in conn.execute(f"explain query plan select * from [live_{view}]"))
+    plan = " | ".join(r[3] for r in conn.execute(f"explain query plan select * from [{live_view(conn, view)}]"))
     assert "SCAN returns USING COVERING INDEX idx_returns_period_kind_category_count" in plan, plan
 
 
