@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8001
 
 # The database is rebuilt when anything it is made from changes.
-SOURCES := $(wildcard raw/*) $(wildcard norway_returns/*.py) $(wildcard norway_returns/data/*.yml) \
+SOURCES := $(wildcard raw/*) $(wildcard norway_returns/*.py norway_returns/*/*.py) $(wildcard norway_returns/data/*.yml) \
            $(wildcard sql/views/*.sql) build_db.py
 
 # The browser tests drive Debian's Chromium (no browser download).
@@ -28,16 +28,16 @@ $(INSTALLED): pyproject.toml
 build: returns.db
 
 returns.db: $(INSTALLED) $(SOURCES)
-	$(BIN)/python build_db.py --raw raw --db returns.db
+	$(BIN)/norway-returns build --raw raw --db returns.db
 
-# Datasette's command line and settings live in norway_returns/serve.py, shared with the tests.
+# Datasette's command line and settings live in norway_returns/site/serve.py, shared with the tests.
 serve: returns.db
-	$(BIN)/python -m norway_returns.serve --db returns.db --host $(HOST) --port $(PORT)
+	$(BIN)/norway-returns serve --db returns.db --host $(HOST) --port $(PORT)
 
 # A directory `fly deploy` can build from, made without network: Datasette and
 # datasette-vega pinned, the same metadata, plugins and settings as `make serve`.
 publish-files: returns.db
-	$(BIN)/python -m norway_returns.publish files publish --db returns.db
+	$(BIN)/norway-returns publish files publish --db returns.db
 
 # Build speed at archive scale: 120 synthetic monthly PDFs (not part of `make test`).
 bench: $(INSTALLED)

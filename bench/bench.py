@@ -129,9 +129,9 @@ def run_build(raw, db, cache, jobs=None):
 def rebuild_parts(raw, db, cache):
     """Where a rebuild from the cache spends its time: the manifest's hashes, reading the
     cached rows (and the stages for anything not cached), the database."""
-    from norway_returns import db as dbmod
+    from norway_returns.writing import db as dbmod
     from norway_returns.build import collect
-    from norway_returns.sources import read_manifest
+    from norway_returns.reading.sources import read_manifest
 
     parts = {}
     t = time.perf_counter()

@@ -13,17 +13,17 @@ from pathlib import Path
 
 import click
 
-from . import db
-from .cache import EXTRACTOR_MODULES, Entries, cache_root, fingerprint
-from .corrections import for_table, read_corrections
-from .countries import countries
+from .writing import db
+from .reading.cache import EXTRACTOR_MODULES, Entries, cache_root, fingerprint
+from .checking.corrections import for_table, read_corrections
+from .reading.countries import countries
 from .errors import BuildError
-from .extract import Line, extract
-from .figures import FIGURES, read_figures
-from .reconcile import reconcile_table
-from .sources import read_manifest
-from .tables import find_tables
-from .vocabulary import categories
+from .reading.extract import Line, extract
+from .reading.figures import FIGURES, read_figures
+from .checking.reconcile import reconcile_table
+from .reading.sources import read_manifest
+from .reading.tables import find_tables
+from .reading.vocabulary import categories
 
 KINDS = ("nationality", "destination")
 # PDFs are read in worker processes when several need reading, and what each gave
@@ -148,7 +148,7 @@ class Extractions:
         # while this process loads what the cache holds for the others.
         workers = min(_cores(), len(todo))
         if workers >= 1 and _cores() >= 2:
-            from . import pdf  # noqa: F401  imported once here, inherited by forked workers
+            from .reading import pdf  # noqa: F401  imported once here, inherited by forked workers
 
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else None)

@@ -1,34 +1,87 @@
-"""The command line: python build_db.py [--raw DIR] [--db PATH]."""
+"""`norway-returns`: the one program, with a subcommand per job.
+
+    norway-returns build               raw/ -> returns.db
+    norway-returns add FILE_OR_URL     a new publication into raw/ and the manifest, checked by a build
+    norway-returns serve               the site, as `make serve` runs it
+    norway-returns publish ...         a deployable copy (`datasette publish`)
+
+`python build_db.py` is `norway-returns build`.
+"""
 
 import sys
 
 import click
 
-from .build import build
+from .build import build as run_build
 from .errors import BuildError
+from .site.publish import publish
+from .site.serve import serve
 
 
-@click.command()
-@click.option("--raw", default="raw", show_default=True, type=click.Path(file_okay=False),
-              help="Folder of publications with manifest.yml (and corrections.yml).")
-@click.option("--db", "db_path", default="returns.db", show_default=True, type=click.Path(dir_okay=False),
-              help="The database to write; replaced only when the build succeeds.")
+def fail(message, db_path=None):
+    """Print the build's own message and stop with status 1."""
+    click.echo(message, err=True)
+    if db_path:
+        click.echo(f"build failed; {db_path} is unchanged", err=True)
+    sys.exit(1)
+
+
+def raw_option(f):
+    return click.option("--raw", default="raw", show_default=True, type=click.Path(file_okay=False),
+                        help="Folder of publications with manifest.yml (and corrections.yml).")(f)
+
+
+def db_option(help="The database file."):
+    return click.option("--db", "db_path", default="returns.db", show_default=True,
+                        type=click.Path(dir_okay=False), help=help)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="norway-returns")
+def cli():
+    """Forced returns from Norway: the police's monthly statistics as one SQLite database,
+    published with Datasette.
+
+    \b
+    Build the database from raw/ and look at it:
+        norway-returns build
+        norway-returns serve
+    Add next month's publication (checked by a full build, undone if it fails):
+        norway-returns add ~/Downloads/statistics-march-2025.pdf
+    """
+
+
+@cli.command()
+@raw_option
+@db_option("The database to write; replaced only when the build succeeds.")
 @click.option("--views", default="sql/views", show_default=True, type=click.Path(file_okay=False),
               help="Folder of view definitions, one NAME.sql per view.")
-def main(raw, db_path, views):
-    """Build the forced-returns database from the publications in RAW."""
+def build(raw, db_path, views):
+    """Build the database from the publications listed in RAW/manifest.yml.
+
+    Every table is reconciled with its printed totals; on bad input the build prints
+    FILE:LINE: what is wrong, exits with status 1 and leaves the previous database as it was.
+
+    \b
+    Example:
+        norway-returns build --raw raw --db returns.db
+    """
     try:
-        summary = build(raw, db_path, views)
+        summary = run_build(raw, db_path, views)
     except BuildError as e:
-        click.echo(str(e), err=True)
-        click.echo(f"build failed; {db_path} is unchanged", err=True)
-        sys.exit(1)
+        fail(str(e), db_path)
     except OSError as e:
-        click.echo(f"{e.filename or raw}: {e.strerror}", err=True)
-        click.echo(f"build failed; {db_path} is unchanged", err=True)
-        sys.exit(1)
+        fail(f"{e.filename or raw}: {e.strerror}", db_path)
     click.echo(str(summary))
     click.echo(f"wrote {db_path}")
+
+
+cli.add_command(serve)
+cli.add_command(publish)
+
+
+def main():
+    cli()
 
 
 if __name__ == "__main__":

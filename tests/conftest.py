@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from norway_returns.build import build
-from norway_returns.sources import sha256
+from norway_returns.reading.sources import sha256
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -93,7 +93,7 @@ def run_cli(*args, cwd=ROOT):
 @pytest.fixture(scope="session")
 def site(tmp_path_factory, built):
     """The site served as `make serve` serves it, on a free port: (base URL, db path, process)."""
-    from norway_returns import serve
+    from norway_returns.site import serve
 
     folder = tmp_path_factory.mktemp("site")
     db_path = folder / "returns.db"

@@ -6,7 +6,7 @@ TAB-separated: the cells the space reader finds, joined by TABs. Prose and heade
 lines keep their words; line numbers do not move.
 """
 
-from norway_returns.extract import split_spaced
+from norway_returns.reading.extract import split_spaced
 
 
 def tabs_to_spaces(text):

@@ -42,9 +42,9 @@ def database_metadata(metadata=None):
 
 
 def serve_settings():
-    """The settings `make serve` gives Datasette (norway_returns/serve.py), so the tests
+    """The settings `make serve` gives Datasette (norway_returns/site/serve.py), so the tests
     run the site as it is served; "on"/"off" become booleans, as on the command line."""
-    from norway_returns.serve import SETTINGS
+    from norway_returns.site.serve import SETTINGS
     return {k: {"on": True, "off": False}.get(v, v) if isinstance(v, str) else v for k, v in SETTINGS.items()}
 
 

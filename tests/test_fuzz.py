@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 
 from conftest import ROOT
 from norway_returns.errors import BuildError
-from norway_returns.extract import Line, split_spaced, split_tabbed
-from norway_returns.figures import read_figures
-from norway_returns.reconcile import reconcile_table
-from norway_returns.sources import read_manifest
-from norway_returns.tables import find_tables
+from norway_returns.reading.extract import Line, split_spaced, split_tabbed
+from norway_returns.reading.figures import read_figures
+from norway_returns.checking.reconcile import reconcile_table
+from norway_returns.reading.sources import read_manifest
+from norway_returns.reading.tables import find_tables
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2000"))
 DOCUMENTS = {d.path.name: d for d in read_manifest(ROOT / "raw")}

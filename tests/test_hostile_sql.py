@@ -13,7 +13,7 @@ import urllib.parse
 import httpx
 import pytest
 
-from norway_returns.serve import SETTINGS
+from norway_returns.site.serve import SETTINGS
 
 LIMIT_S = SETTINGS["sql_time_limit_ms"] / 1000
 

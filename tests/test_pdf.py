@@ -21,7 +21,7 @@ from conftest import ROOT, run_cli
 from norway_returns import build as build_module
 from norway_returns.build import build
 from norway_returns.errors import BuildError
-from norway_returns.pdf import extract_pdf, join_name
+from norway_returns.reading.pdf import extract_pdf, join_name
 
 sys.path.insert(0, str(ROOT / "tools"))
 import make_pdfs  # noqa: E402
@@ -358,7 +358,7 @@ def test_parallel_extraction_builds_the_same_database(tmp_path, five, monkeypatc
     for (p0, _, ytd0), (p1, month1, ytd1) in zip(got, got[1:]):
         assert ytd1 == (month1 if p1.endswith("-01") else ytd0 + month1)
     # the prose of each month (English and Norwegian) is read as the generator stated it
-    from norway_returns.figures import FIGURES
+    from norway_returns.reading.figures import FIGURES
 
     conn = sqlite3.connect(tmp_path / "serial.db")
     conn.row_factory = sqlite3.Row

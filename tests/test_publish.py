@@ -8,8 +8,8 @@ from pathlib import Path
 
 import httpx
 
-from norway_returns import publish
-from norway_returns.serve import free_port
+from norway_returns.site import publish
+from norway_returns.site.serve import free_port
 
 
 def test_generated_directory_serves_the_site(built, tmp_path):

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from norway_returns import db as schema
+from norway_returns.writing import db as schema
 from site_helpers import DATABASE, ROOT, Site, database_metadata, live_view, serve_settings
 
 sys.path.insert(0, str(ROOT / "tools"))

@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import pytest
 
-from norway_returns import db as schema
+from norway_returns.writing import db as schema
 from norway_returns.build import build
 from site_helpers import (CHART_COLUMN_KEYS, CHART_KEYS, CHART_MARKS, CHART_TYPES, DATABASE, ROOT,
                           VIEWS_DIR, Site, database_metadata, links, live_view, load_metadata, serve_settings,

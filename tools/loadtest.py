@@ -28,8 +28,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from norway_returns import db as dbmod  # noqa: E402
-from norway_returns import serve  # noqa: E402
+from norway_returns.writing import db as dbmod  # noqa: E402
+from norway_returns.site import serve  # noqa: E402
 from norway_returns.build import build  # noqa: E402
 
 CONCURRENCY = (1, 10, 50)

@@ -42,12 +42,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from norway_returns.build import KINDS, load_document  # noqa: E402
-from norway_returns.corrections import read_corrections  # noqa: E402
-from norway_returns.countries import countries  # noqa: E402
-from norway_returns.extract import extract  # noqa: E402
-from norway_returns.sources import read_manifest  # noqa: E402
-from norway_returns.tables import find_tables  # noqa: E402
-from norway_returns.vocabulary import norm, table_kind  # noqa: E402
+from norway_returns.checking.corrections import read_corrections  # noqa: E402
+from norway_returns.reading.countries import countries  # noqa: E402
+from norway_returns.reading.extract import extract  # noqa: E402
+from norway_returns.reading.sources import read_manifest  # noqa: E402
+from norway_returns.reading.tables import find_tables  # noqa: E402
+from norway_returns.reading.vocabulary import norm, table_kind  # noqa: E402
 
 LABELS = {
     "en": {"asylum": "Asylum", "refused_entry_or_stay": "Refused stay or entry", "dublin": "Dublin",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 
 
 @functools.lru_cache(maxsize=1 << 16)  # the same names and labels recur on every page of every month

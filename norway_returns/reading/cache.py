@@ -21,12 +21,12 @@ import os
 from functools import cache
 from pathlib import Path
 
-from .atomic import sweep, temp_path
+from ..atomic import sweep, temp_path
 
 CACHE_ENV = "NORWAY_RETURNS_CACHE"
-HERE = Path(__file__).parent
+PACKAGE = Path(__file__).parent.parent
 # What an extraction depends on besides the document.
-EXTRACTOR_MODULES = ("extract.py", "pdf.py", "tables.py", "vocabulary.py", "countries.py")
+EXTRACTOR_MODULES = tuple(f"reading/{m}.py" for m in ("extract", "pdf", "tables", "vocabulary", "countries"))
 LIBRARIES = ("pdfplumber", "pdfminer.six")
 
 
@@ -34,9 +34,9 @@ LIBRARIES = ("pdfplumber", "pdfminer.six")
 def fingerprint(modules=None):
     """A digest of the package's code (only `modules`, if given), its data and pdfplumber's version."""
     h = hashlib.sha256()
-    for path in sorted(HERE.glob("*.py")) if modules is None else [HERE / m for m in modules]:
-        h.update(path.name.encode() + path.read_bytes())
-    for data in sorted((HERE / "data").glob("*.yml")):
+    for path in sorted(PACKAGE.rglob("*.py")) if modules is None else [PACKAGE / m for m in modules]:
+        h.update(str(path.relative_to(PACKAGE)).encode() + path.read_bytes())
+    for data in sorted((PACKAGE / "data").glob("*.yml")):
         h.update(data.read_bytes())
     for package in LIBRARIES:
         with contextlib.suppress(importlib.metadata.PackageNotFoundError):

@@ -25,8 +25,8 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from .errors import BuildError
-from .tables import group_rows
+from ..errors import BuildError
+from ..reading.tables import group_rows
 
 MAX_COMBINATIONS = 4096
 THOUSANDS = re.compile(r"[0-9]{1,3}(?:[ ,.'\u00a0\u202f][0-9]{3})+")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 SETTINGS = {
     "sql_time_limit_ms": 2000,  # a public site: no query may hold a thread for long
@@ -82,17 +82,21 @@ def running(db, folder):
 
 
 @click.command()
-@click.option("--db", default="returns.db", show_default=True)
-@click.option("--inspect-file", default="inspect-data.json", show_default=True)
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8001, show_default=True)
-def main(db, inspect_file, host, port):
-    """Serve the database with Datasette, as the README's `make serve` does."""
+@click.option("--db", default="returns.db", show_default=True, type=click.Path(dir_okay=False, exists=True),
+              help="The database to serve (built by `norway-returns build`).")
+@click.option("--inspect-file", default="inspect-data.json", show_default=True,
+              help="Datasette's table counts for the immutable database; remade when older than it.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8001, show_default=True, help="Port to listen on.")
+def serve(db, inspect_file, host, port):
+    """Serve the database with Datasette, exactly as `make serve` does: immutable, with
+    this project's metadata, plugins and settings (a 2-second SQL time limit among them).
+
+    \b
+    Example:
+        norway-returns serve --db returns.db --port 8001
+    """
     if not Path(inspect_file).exists() or Path(inspect_file).stat().st_mtime < Path(db).stat().st_mtime:
         inspect(db, inspect_file)
     args = command(db, inspect_file, host=host, port=port)
     os.execv(args[0], args)
-
-
-if __name__ == "__main__":
-    main()

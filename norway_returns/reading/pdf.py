@@ -35,7 +35,7 @@ import unicodedata
 from collections import Counter
 
 from .countries import countries
-from .errors import BuildError
+from ..errors import BuildError
 from .extract import Line
 from .tables import is_header_line
 from .vocabulary import header_phrases, norm, table_kind, total_labels

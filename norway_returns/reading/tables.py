@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .countries import countries
-from .errors import BuildError
+from ..errors import BuildError
 from .vocabulary import header_phrases, header_words, norm, table_kind, total_labels
 
 _INT = re.compile(r"[0-9]+")  # ASCII digits only: OCR leaves look-alikes such as '۷'

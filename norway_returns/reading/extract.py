@@ -10,7 +10,7 @@ Two text layouts are read (PDFs are another extractor, feeding the same Line):
 import re
 from dataclasses import dataclass
 
-from .errors import BuildError
+from ..errors import BuildError
 
 # A token that stands in a number column of the space-aligned layout: digits, maybe
 # with a stray point ("2."), or a lone non-letter left by extraction.

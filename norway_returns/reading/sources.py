@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import BuildError
+from ..errors import BuildError
 
 REQUIRED = ("file", "period", "language", "sha256")
 # `damaged`: what the extraction damaged, in a person's words. Only in a document

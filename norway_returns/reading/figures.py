@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from .countries import countries
-from .errors import BuildError
+from ..errors import BuildError
 from .vocabulary import load, norm
 
 FIGURES = (

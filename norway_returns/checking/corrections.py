@@ -14,10 +14,10 @@ entry matches nothing, so that no stale decision lingers.
 
 from dataclasses import dataclass
 
-from .countries import countries
-from .errors import BuildError
-from .sources import load_yaml_list
-from .vocabulary import category_codes
+from ..reading.countries import countries
+from ..errors import BuildError
+from ..reading.sources import load_yaml_list
+from ..reading.vocabulary import category_codes
 
 KEYS = {"file", "kind", "lines", "rows", "reason"}
 

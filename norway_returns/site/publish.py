@@ -1,8 +1,8 @@
 """Deploying a copy: `datasette publish` with the metadata, plugins and settings of `make serve`.
 
-    python -m norway_returns.publish files DIR     # a deployable directory, no network
-    python -m norway_returns.publish command fly   # print the command that deploys to Fly
-    python -m norway_returns.publish command cloudrun
+    norway-returns publish files DIR        # a deployable directory, no network
+    norway-returns publish command fly      # print the command that deploys to Fly
+    norway-returns publish command cloudrun
 """
 
 import shlex
@@ -37,27 +37,33 @@ def generate(db, directory):
 
 
 @click.group()
-def main():
-    """Publish the database with Datasette's publish command."""
+def publish():
+    """Deploy a copy of the site with `datasette publish`, with the metadata, plugins and
+    settings of `norway-returns serve`, and Datasette and its plugins pinned to the
+    versions installed here.
+
+    \b
+    Examples:
+        norway-returns publish files publish/    # a directory `fly deploy` builds from
+        norway-returns publish command cloudrun  # the command that deploys to Cloud Run
+    """
 
 
-@main.command()
+@publish.command()
 @click.argument("directory", default="publish")
-@click.option("--db", default="returns.db", show_default=True)
+@click.option("--db", default="returns.db", show_default=True, type=click.Path(dir_okay=False, exists=True),
+              help="The database to deploy.")
 def files(directory, db):
-    """Write a deployable directory (no network needed)."""
+    """Write DIRECTORY, which `fly deploy` builds from (made without network)."""
     click.echo(f"wrote {generate(db, directory)}")
 
 
-@main.command()
+@publish.command()
 @click.argument("provider", type=click.Choice(["fly", "cloudrun"]))
 def command(provider):
-    """Print the command that deploys to PROVIDER."""
+    """Print the `datasette publish` command that deploys to PROVIDER."""
     extra = ["--app", APP] if provider == "fly" else ["--service", APP]
     args = publish_args(provider, "returns.db", *extra)
     args[0] = "datasette"
     click.echo(shlex.join(str(a).replace(str(ROOT) + "/", "") for a in args))
 
-
-if __name__ == "__main__":
-    main()

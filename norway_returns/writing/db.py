@@ -12,8 +12,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from .atomic import sweep, temp_path
-from .errors import BuildError
+from ..atomic import sweep, temp_path
+from ..errors import BuildError
 
 FIGURE_COLUMNS = {
     "returned_in_month": int, "convicted_in_month": int, "convicted_in_month_pct_published": float,
