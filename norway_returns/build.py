@@ -252,7 +252,7 @@ def collect(raw, cache_dir=None):
     """
     raw = Path(raw)
     documents = read_manifest(raw)
-    corrections = read_corrections(raw)
+    corrections = read_corrections(raw, {d.name for d in documents})
     corrected = {c.file for c in corrections}
     used = set()
     rows = {name: [] for name in db.SCHEMA}

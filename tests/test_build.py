@@ -106,6 +106,14 @@ def test_cli_builds_and_summarises(tmp_path):
     assert value(sqlite3.connect(out), "select count(*) from returns") == 1303
 
 
+def _entry(raw, marker):
+    """The entry of raw/corrections.yml holding `marker`, as text (to list it again)."""
+    text = raw.text("corrections.yml")
+    start = text.rindex("\n- file:", 0, text.index(marker)) + 1
+    end = text.find("\n- file:", start + 1)
+    return text[start:] if end < 0 else text[start:end + 1]
+
+
 BAD = {
     "unknown country": (
         lambda r: r.replace_line("2025-02-en.txt", 66, "Afghanistan", "Atlantis"),
@@ -191,7 +199,32 @@ BAD = {
         lambda r: r.write("corrections.yml", r.text("corrections.yml") + "\n- file: 2023-01-en.txt\n"
                           "  kind: nationality\n  lines: [1, 1]\n  rows: [{country: Chad, asylum: 1}]\n"
                           "  reason: test\n", rehash=False),
-        "raw/corrections.yml:63: correction matches no table"),
+        "raw/corrections.yml:63: 2023-01-en.txt is not listed in raw/manifest.yml"),
+    "correction listed twice": (
+        lambda r: r.write("corrections.yml", r.text("corrections.yml") + "\n" + _entry(r, "lines: [147, 147]"),
+                          rehash=False),
+        "raw/corrections.yml:63: this correction of lines 147-147 of the nationality table of raw/2024-05-en.txt "
+        "lists the same lines again, corrected at raw/corrections.yml:50"),
+    "corrections of overlapping lines": (
+        lambda r: r.write("corrections.yml", r.text("corrections.yml") + "\n" + _entry(r, "lines: [123, 125]")
+                          .replace("lines: [123, 125]", "lines: [124, 126]"), rehash=False),
+        "raw/corrections.yml:63: this correction of lines 124-126 of the nationality table of raw/2024-05-en.txt "
+        "overlaps lines 123-125, corrected at raw/corrections.yml:34"),
+    "a correction naming a country printed elsewhere in its table": (
+        # line 146 prints Russia; the correction of line 147 (Rwanda) says Russia too
+        lambda r: r.write("corrections.yml", r.text("corrections.yml").replace("country: Rwanda", "country: Russia"),
+                          rehash=False),
+        "raw/corrections.yml:50: 'Russia' of this correction and 'Russia' (line 146) both name RUS in the "
+        "nationality table of raw/2024-05-en.txt"),
+    "a country under two names in one table": (
+        # Türkiye is Tyrkia (line 191): the same country's numbers twice, not a second country
+        lambda r: r.replace_line("2024-03-no.txt", 190, "Turkmenistan", "Türkiye"),
+        "raw/2024-03-no.txt:191: 'Tyrkia' and 'Türkiye' (line 190) both name TUR in the nationality table of "
+        "raw/2024-03-no.txt; a country is one row of a table"),
+    "a country printed twice under one name": (
+        lambda r: r.replace_line("2024-03-no.txt", 288, "Tyrkia", "Turkmenistan"),
+        "raw/2024-03-no.txt:288: 'Turkmenistan' and 'Turkmenistan' (line 287) both name TKM in the destination "
+        "table"),
     "header in an unknown language": (
         lambda r: r.replace_line("2024-03-no.txt", 101, "Asyl Bortvisning Dublin Utvisning Sum",
                                  "Asile Refoulement Transfert Expulsion Somme"),
