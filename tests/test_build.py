@@ -94,6 +94,26 @@ def test_the_other_layout_builds_the_same_rows(raw_copy, built, tmp_path, name, 
     assert _returns(out) == _returns(built[0])
 
 
+def _recode(raw, name, encode):
+    """Save raw/NAME in another encoding (encode: text -> bytes), its manifest entry updated."""
+    (raw.path / name).write_bytes(encode(raw.text(name)))
+    raw.rehash(name)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-8-sig", "cp1252"])
+def test_a_text_in_another_readable_encoding_builds_the_same_rows(raw_copy, built, tmp_path, encoding):
+    # the Norwegian text (Statsløs, Sør-Sudan, Østerrike) saved as Windows editors do: UTF-16 or
+    # UTF-32 with a byte-order mark (utf-16-be: "\xfe\xff" then big-endian), UTF-8 with a mark,
+    # or Windows-1252, which reads unambiguously when no byte of it is UTF-8
+    bom = {"utf-16-be": "\ufeff"}.get(encoding, "")
+    _recode(raw_copy, "2024-03-no.txt", lambda t: (bom + t).encode(encoding))
+    assert (raw_copy.path / "2024-03-no.txt").read_bytes() != (ROOT / "raw" / "2024-03-no.txt").read_bytes()
+    out = tmp_path / "recoded.db"
+    build(raw_copy.path, out, ROOT / "sql" / "views")
+    assert _returns(out) == _returns(built[0])
+    assert sqlite3.connect(out).execute("select code from country_names where name = 'Statsløs'").fetchone() == ("XXA",)
+
+
 # --- the command line ----------------------------------------------------------
 
 def test_cli_builds_and_summarises(tmp_path):
@@ -225,6 +245,27 @@ BAD = {
         lambda r: r.replace_line("2024-03-no.txt", 288, "Tyrkia", "Turkmenistan"),
         "raw/2024-03-no.txt:288: 'Turkmenistan' and 'Turkmenistan' (line 287) both name TKM in the destination "
         "table"),
+    "a text in UTF-16 without its byte-order mark": (
+        lambda r: _recode(r, "2024-03-no.txt", lambda t: t.encode("utf-16-le")),
+        "raw/2024-03-no.txt:1: this text seems to be UTF-16 (little-endian) without a byte-order mark; "
+        "save it as UTF-8"),
+    "a text in two encodings": (
+        # UTF-8 throughout (Sør-Sudan, line 4...) but for one name saved in Windows-1252
+        lambda r: _recode(r, "2024-03-no.txt", lambda t: t.encode().replace("Statsløs".encode(),
+                                                                              "Statsløs".encode("cp1252"), 1)),
+        "raw/2024-03-no.txt:180: not UTF-8 text (byte 0xf8), though line 4 is UTF-8 ('å'): the text mixes two "
+        "encodings; save it as UTF-8"),
+    "a text in no encoding": (
+        # 0x81 is in neither UTF-8 nor Windows-1252
+        lambda r: _recode(r, "2024-03-no.txt", lambda t: t.encode("cp1252").replace(b"Tyskland", b"Tysk\x81land")),
+        "raw/2024-03-no.txt:192: not UTF-8 text (byte 0x81), nor Windows-1252 or Latin-1; save it as UTF-8"),
+    "a text that reads as Windows-1252 only with control characters": (
+        lambda r: _recode(r, "2024-03-no.txt", lambda t: t.encode("cp1252").replace(b"Tyskland", b"Tysk\x1bland")),
+        "raw/2024-03-no.txt:192: not UTF-8 text (byte 0xe5 at line 4); read as Windows-1252 it holds '\\x1b', "
+        "which no publication prints"),
+    "a text with a zero byte": (
+        lambda r: _recode(r, "2024-03-no.txt", lambda t: t.encode().replace(b"Tyskland", b"Tysk\x00land")),
+        "raw/2024-03-no.txt:192: binary data where text was expected (a zero byte)"),
     "header in an unknown language": (
         lambda r: r.replace_line("2024-03-no.txt", 101, "Asyl Bortvisning Dublin Utvisning Sum",
                                  "Asile Refoulement Transfert Expulsion Somme"),
