@@ -312,8 +312,5 @@ def build(raw="raw", db_path="returns.db", views="sql/views", cache_dir=None):
         raise BuildError(str(views), None, "no view definitions (NAME.sql) in this folder; "
                          "run from the project's root or give --views")
     rows, summary = collect(raw, cache_root(db_path, cache_dir))
-    try:
-        db.write(db_path, rows, views)
-    except OSError as e:
-        raise BuildError(db_path, None, f"cannot write the database: {e.strerror}") from None
+    db.write(db_path, rows, views)  # a failed write is a BuildError, db_path as it was
     return summary

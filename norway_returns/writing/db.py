@@ -6,6 +6,7 @@ was. Views come from sql/views/NAME.sql, one per file, the file name the view's;
 few in STORED_VIEWS are stored as tables of their rows.
 """
 
+import contextlib
 import os
 import sqlite3
 from pathlib import Path
@@ -135,6 +136,8 @@ def create_views(db, views_dir, stored_only=False):
                 db.create_view(view.stem, query)
                 db.execute(f"SELECT * FROM [{view.stem}] LIMIT 0")  # SQLite checks names only when run
         except sqlite3.Error as e:
+            if is_write_error(e):  # the disk, not the query
+                raise
             raise BuildError(origin, None, f"the query does not run: {e}") from None
 
 
@@ -160,19 +163,29 @@ def store(db, name, query, origin, pk, indexes):
 
 
 def write(path, tables, views_dir):
-    """tables: name -> list of row dicts. Builds into a temp file, then renames it."""
+    """tables: name -> list of row dicts. Builds into a temp file, then renames it.
+
+    A disk that fills up (or any failed write) stops the build with a BuildError saying
+    so; the temp file is removed and `path` is as it was."""
     path = Path(path)
     sweep(path.parent, f".{path.name}.*.tmp")
     tmp = temp_path(path)
     tmp.unlink(missing_ok=True)
+    db = None
     try:
         db = sqlite_utils.Database(tmp)
+        # The temp file is thrown away if anything fails, so it needs no rollback journal
+        # (which a killed build would leave beside it); sorts for indexes stay in memory,
+        # so that only this folder's disk is written.
+        db.conn.execute("PRAGMA journal_mode = OFF")
+        db.conn.execute("PRAGMA temp_store = MEMORY")
         db.conn.execute("PRAGMA foreign_keys = ON")
         with db.conn:
             create(db, views_dir, tables)
         broken = db.conn.execute("PRAGMA foreign_key_check").fetchall()
         assert not broken, f"foreign keys broken: {broken[:3]}"
         db.close()
+        db = None
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -181,5 +194,39 @@ def write(path, tables, views_dir):
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+    except (sqlite3.Error, OSError) as e:
+        raise BuildError(path, None, f"cannot write the database: {why_not_written(e, path.parent)}") from None
     finally:
+        if db is not None:
+            db.close()
         tmp.unlink(missing_ok=True)
+
+
+# SQLite's result codes for a write the disk or the system refused (not the SQL's fault)
+WRITE_ERRORS = {sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY,
+                sqlite3.SQLITE_NOMEM}
+
+
+def is_write_error(e):
+    return (getattr(e, "sqlite_errorcode", 0) or 0) & 0xFF in WRITE_ERRORS
+
+
+def why_not_written(e, folder):
+    """What stopped a write, in words: a full disk above all. Where the system refuses a
+    write for another reason (a file-size limit: EFBIG), SQLite says "disk I/O error"."""
+    import errno
+    import resource
+    import shutil
+
+    code = getattr(e, "sqlite_errorcode", 0) or 0
+    what = e.strerror or str(e) if isinstance(e, OSError) else str(e)
+    full = code == sqlite3.SQLITE_FULL or getattr(e, "errno", None) in (errno.ENOSPC, errno.EDQUOT)
+    with contextlib.suppress(OSError):
+        full = full or shutil.disk_usage(folder).free < 1_000_000
+    if full:
+        return f"the disk is full ({what}); free some space in {folder} and build again"
+    limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+    if limit != resource.RLIM_INFINITY and (code & 0xFF == sqlite3.SQLITE_IOERR or
+                                            getattr(e, "errno", None) == errno.EFBIG):
+        return f"this process may not write a file larger than {limit:,} bytes (ulimit -f) ({what})"
+    return what
