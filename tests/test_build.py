@@ -6,8 +6,10 @@ import sqlite3
 import pytest
 
 from conftest import ROOT, query, run_cli, value
+from hostile_pdfs import write_pdf
 from layouts import spaces_to_tabs, tabs_to_spaces
 from norway_returns.build import build
+from norway_returns.reading.sources import sha256
 
 
 def test_returns_add_up_to_the_printed_totals(db):
@@ -309,6 +311,39 @@ def assert_stopped(result, start, db, before):
     assert result.stdout == ""
     assert db.read_bytes() == before
     assert [p.name for p in db.parent.iterdir() if p.name.startswith(".")] == []  # no temp file left
+
+
+# --- documents that would take unbounded work ---------------------------------------
+# Each PDF is read in a worker process with a memory and a time limit (reading/workers.py).
+
+def _add_pdf(raw, name, pattern, size):
+    """A one-page PDF whose content stream inflates to `size` bytes of `pattern`, listed in the manifest."""
+    inflated = write_pdf(raw.path / name, pattern, size)
+    with open(raw.path / "manifest.yml", "a", encoding="utf-8") as f:
+        f.write(f'- file: {name}\n  period: "2025-03"\n  language: en\n  sha256: {sha256(raw.path / name)}\n')
+    return inflated
+
+
+def test_a_decompression_bomb_stops_the_build_within_its_memory(raw_copy, previous_db):
+    # a 1 MB PDF whose page inflates to a gigabyte of zeros: the worker reading it may
+    # take 512 MB more than it started with, and stops there
+    assert _add_pdf(raw_copy, "bomb.pdf", b"\0", 1 << 30) == 1 << 30
+    assert (raw_copy.path / "bomb.pdf").stat().st_size < 1_100_000
+    before = previous_db.read_bytes()
+    result = run_cli("--raw", raw_copy.path, "--db", previous_db)
+    assert_stopped(result, "raw/bomb.pdf: reading it needs more than 512 MB of memory, the limit for one "
+                   "document: stopped", previous_db, before)
+
+
+def test_a_pdf_whose_page_takes_too_long_stops_the_build_in_time(raw_copy, previous_db):
+    # forty million bytes of "q Q " (save and restore the graphics state, 20 million
+    # operators): little memory, minutes of work. The limit set to 3 s for the test
+    # (NORWAY_RETURNS_READ_SECONDS; the default is 60 s).
+    _add_pdf(raw_copy, "slow.pdf", b"q Q ", 40_000_000)
+    before = previous_db.read_bytes()
+    result = run_cli("--raw", raw_copy.path, "--db", previous_db, env={"NORWAY_RETURNS_READ_SECONDS": "3"})
+    assert_stopped(result, "raw/slow.pdf: reading it took longer than 3 s, the limit for one document: "
+                   "stopped", previous_db, before)
 
 
 def test_a_build_without_its_views_stops(previous_db, tmp_path):
