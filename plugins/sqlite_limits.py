@@ -46,7 +46,8 @@ class Watchdog:
     A connection's trace callback (called by SQLite as each statement starts) stamps
     it; the watchdog thread calls interrupt() on a connection whose latest statement
     started longer ago than the limit, and forgets it. A statement that has already
-    finished is not affected: SQLite ignores an interrupt when nothing runs.
+    finished is not affected: SQLite ignores an interrupt when nothing runs (only one
+    that starts on that connection at that very instant could be interrupted with it).
     """
 
     def __init__(self):
