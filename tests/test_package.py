@@ -202,6 +202,24 @@ def test_loaded_into_a_fresh_sqlite_database_it_gives_the_same_rows(written, bui
     conn.close()
 
 
+def test_a_column_with_both_null_and_empty_strings_keeps_them_apart(built, tmp_path):
+    db_path = tmp_path / "returns.db"
+    shutil.copy(built[0], db_path)
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute("UPDATE checks SET detail = NULL WHERE id = 1 AND detail = ''")
+    conn.close()
+    folder = tmp_path / "package"
+    assert package(folder, db_path).returncode == 0
+    checks = next(r for r in json.loads((folder / "datapackage.json").read_text())["resources"] if r["name"] == "checks")
+    assert {f["name"]: f.get("missingValues") for f in checks["schema"]["fields"]}["detail"] == [r"\N"]
+    assert Package(str(folder / "datapackage.json")).validate().valid
+    copy = tmp_path / "copy.db"
+    Package(str(folder / "datapackage.json")).publish(f"sqlite:///{copy}")
+    assert primary_key_rows(copy, "checks", ["id"]) == primary_key_rows(db_path, "checks", ["id"])
+    assert sqlite3.connect(copy).execute("SELECT detail FROM checks WHERE id = 1").fetchone() == (None,)
+
+
 # ------------------------------------------------------------ catalog.ttl
 
 CATALOG_MANDATORY = [ns.DCTERMS.title, ns.DCTERMS.description, ns.DCTERMS.publisher, ns.DCTERMS.identifier,
@@ -287,6 +305,15 @@ def test_a_file_that_is_not_a_database_stops_with_its_name(tmp_path):
     result = package(tmp_path / "out", bad)
     assert result.returncode == 1
     assert result.stderr.startswith(f"{bad}: ") and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_database_without_publications_stops_with_its_name(tmp_path):
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.commit()
+    result = package(tmp_path / "out", other)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"{other}: no table publications")
     assert not (tmp_path / "out").exists()
 
 

@@ -12,6 +12,7 @@ The version is the latest period and `created` that publication's as-of date.
 
 import csv
 import os
+import re
 import shutil
 import sqlite3
 import sys
@@ -19,11 +20,10 @@ from pathlib import Path
 
 import click
 import yaml
-from frictionless import Package
 
 from ..atomic import running
 from ..errors import BuildError
-from . import catalog, descriptions
+from . import descriptions
 
 ROOT = Path(__file__).resolve().parents[2]
 PUBLISHING = Path(__file__).resolve().parents[1] / "data" / "publishing.yml"
@@ -33,6 +33,7 @@ PUBLISHING = Path(__file__).resolve().parents[1] / "data" / "publishing.yml"
 AFFINITIES = [("INT", "integer"), ("CHAR", "string"), ("CLOB", "string"), ("TEXT", "string"),
               ("BLOB", "any"), ("REAL", "number"), ("FLOA", "number"), ("DOUB", "number")]
 NULL_MARK = r"\N"  # a NULL, in a column that also holds empty strings
+NAME = re.compile(r"[a-z0-9_]+")
 
 
 def field_type(declared):
@@ -162,9 +163,15 @@ def descriptor(conn, db_path, described, publishing, base_url, resources):
 
 def write(conn, db_path, folder, described, publishing, base_url):
     """The CSVs and datapackage.json into `folder` (which exists and is empty)."""
+    from frictionless import Package  # here, not at the top: every other command starts faster
+
     folder = Path(folder)
+    coverage(conn, db_path)
     resources = []
     for name in table_names(conn):
+        if not NAME.fullmatch(name):  # it names a file, and a Frictionless resource
+            raise BuildError(db_path, None, f"table {name!r}: a name of lower-case letters, digits and _ is "
+                             "needed for its CSV file")
         table = Table(conn, name)
         missing = table.missing_values()
         write_csv(table, folder / f"{name}.csv", missing)
@@ -179,6 +186,8 @@ def write(conn, db_path, folder, described, publishing, base_url):
 def build(db_path, folder, metadata, base_url=None):
     """DIR/datapackage.json, the CSVs and DIR/catalog.ttl from the database, written into a
     temporary folder beside DIR and put in its place only when complete."""
+    from . import catalog  # rdflib, loaded only for this command
+
     folder, db_path = Path(folder), Path(db_path)
     if folder.exists() and any(folder.iterdir()) and not (folder / "datapackage.json").exists():
         raise BuildError(folder, None, "not empty and not a data package: give a new or empty folder, "
@@ -196,7 +205,7 @@ def build(db_path, folder, metadata, base_url=None):
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        conn = sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True)
         try:
             write(conn, db_path, tmp, described, publishing, base_url)
             first, latest, as_of = coverage(conn, db_path)
