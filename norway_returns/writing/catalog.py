@@ -16,7 +16,7 @@ URI in this document (no blank nodes), so that the same database gives the same 
 import calendar
 
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 DCATAP = Namespace("http://data.europa.eu/r5r/")
@@ -53,6 +53,12 @@ def graph(described, publishing, base_url, first, latest, as_of):
     catalog, dataset = URIRef(here + "catalog"), URIRef(here + "dataset")
     licence = URIRef(publishing["license"]["eu"])
 
+    def typed(node, *classes):
+        """The node, with its classes stated: a validator need not know the vocabularies."""
+        for cls in classes:
+            g.add((node, RDF.type, cls))
+        return node
+
     def texts(node, prop, en, nb):
         g.add((node, prop, Literal(en, lang="en")))
         g.add((node, prop, Literal(nb, lang="nb")))
@@ -67,7 +73,7 @@ def graph(described, publishing, base_url, first, latest, as_of):
         g.add((publisher, DCTERMS.identifier, Literal(number)))
 
     contact = URIRef(here + "contact")
-    g.add((contact, RDF.type, VCARD.Organization))
+    typed(contact, VCARD.Kind, VCARD.Organization)
     g.add((contact, VCARD.fn, Literal(publishing["contact"]["name"])))
     if publishing["contact"].get("email"):
         g.add((contact, VCARD.hasEmail, URIRef("mailto:" + publishing["contact"]["email"])))
@@ -84,7 +90,7 @@ def graph(described, publishing, base_url, first, latest, as_of):
     g.add((catalog, DCTERMS.publisher, publisher))
     g.add((catalog, DCAT.contactPoint, contact))
     g.add((catalog, DCTERMS.license, licence))
-    g.add((catalog, FOAF.homepage, URIRef(base)))
+    g.add((catalog, FOAF.homepage, typed(URIRef(base), FOAF.Document)))
     g.add((catalog, DCTERMS.modified, Literal(as_of, datatype=XSD.date)))
     g.add((catalog, DCAT.dataset, dataset))
 
@@ -94,8 +100,9 @@ def graph(described, publishing, base_url, first, latest, as_of):
     texts(dataset, DCTERMS.description, described.description, publishing["description_nb"])
     g.add((dataset, DCTERMS.publisher, publisher))
     g.add((dataset, DCAT.contactPoint, contact))
-    for theme in publishing["themes"]:
-        g.add((dataset, DCAT.theme, URIRef(theme)))
+    for theme, label in publishing["themes"].items():
+        g.add((dataset, DCAT.theme, typed(URIRef(theme), SKOS.Concept)))
+        g.add((URIRef(theme), SKOS.prefLabel, Literal(label, lang="en")))
     for lang, words in publishing["keywords"].items():
         for word in words:
             g.add((dataset, DCAT.keyword, Literal(word, lang=lang)))
@@ -108,12 +115,12 @@ def graph(described, publishing, base_url, first, latest, as_of):
     g.add((period, DCAT.endDate, Literal(last_day(latest), datatype=XSD.date)))
     g.add((dataset, DCTERMS.temporal, period))
     for language in publishing["languages"]:
-        g.add((dataset, DCTERMS.language, URIRef(language)))
-    g.add((dataset, DCTERMS.accrualPeriodicity, URIRef(publishing["frequency"])))
-    g.add((dataset, DCTERMS.accessRights, URIRef(publishing["access_rights"])))
+        g.add((dataset, DCTERMS.language, typed(URIRef(language), DCTERMS.LinguisticSystem)))
+    g.add((dataset, DCTERMS.accrualPeriodicity, typed(URIRef(publishing["frequency"]), DCTERMS.Frequency)))
+    g.add((dataset, DCTERMS.accessRights, typed(URIRef(publishing["access_rights"]), DCTERMS.RightsStatement)))
     g.add((dataset, DCTERMS.modified, Literal(as_of, datatype=XSD.date)))
     g.add((dataset, DCTERMS.license, licence))
-    g.add((dataset, DCAT.landingPage, URIRef(base)))
+    g.add((dataset, DCAT.landingPage, typed(URIRef(base), FOAF.Document)))
     g.add((dataset, OWL.versionInfo, Literal(latest)))
     source = URIRef(described.source_url)
     g.add((dataset, DCTERMS.relation, source))
@@ -136,8 +143,8 @@ def graph(described, publishing, base_url, first, latest, as_of):
         if path:
             g.add((node, DCAT.downloadURL, url))
         if file_type:
-            g.add((node, DCTERMS["format"], URIRef(FILE_TYPE + file_type)))
-        g.add((node, DCAT.mediaType, URIRef(IANA + media_type)))
+            g.add((node, DCTERMS["format"], typed(URIRef(FILE_TYPE + file_type), DCTERMS.MediaTypeOrExtent)))
+        g.add((node, DCAT.mediaType, typed(URIRef(IANA + media_type), DCTERMS.MediaType)))
         if standard:
             g.add((node, DCTERMS.conformsTo, URIRef(standard)))
             g.add((URIRef(standard), RDF.type, DCTERMS.Standard))
