@@ -9,7 +9,6 @@ import html
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from pathlib import Path
 
 import yaml
 

@@ -17,6 +17,7 @@ import shutil
 import sqlite3
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 import yaml
@@ -183,6 +184,16 @@ def write(conn, db_path, folder, described, publishing, base_url):
     return package
 
 
+def http_url(value):
+    """--base-url: an http(s) address, which every link of the catalogue starts with."""
+    if value is None:
+        return None
+    url = urlsplit(value)
+    if url.scheme not in ("http", "https") or not url.netloc or any(c.isspace() or c in '<>"{}|\\^`' for c in value):
+        raise click.BadParameter(f"{value!r}: give the site's address, such as https://example.org/returns")
+    return value
+
+
 def build(db_path, folder, metadata, base_url=None):
     """DIR/datapackage.json, the CSVs and DIR/catalog.ttl from the database, written into a
     temporary folder beside DIR and put in its place only when complete."""
@@ -230,7 +241,8 @@ def build(db_path, folder, metadata, base_url=None):
 @click.option("--metadata", default=str(ROOT / "metadata.yml"), show_default="metadata.yml",
               type=click.Path(dir_okay=False, exists=True),
               help="Datasette's metadata, whose descriptions of the data, its tables and columns are used.")
-@click.option("--base-url", help="Where the site is published, for the catalogue's links "
+@click.option("--base-url", callback=lambda ctx, param, value: http_url(value),
+              help="Where the site is published, for the catalogue's links "
               "[default: `site` in norway_returns/data/publishing.yml].")
 def command(directory, db_path, metadata, base_url):
     """Write the database as open data into DIRECTORY: a Frictionless data package
