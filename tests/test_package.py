@@ -299,6 +299,13 @@ def test_base_url_moves_every_link(built, tmp_path):
 
 # ------------------------------------------------------------ bad input
 
+def test_a_base_url_that_is_no_web_address_is_refused(built, tmp_path):
+    for bad in ("ftp://example.org/", "example.org", "https://exa mple.org/", 'https://example.org/"x'):
+        result = package(tmp_path / "out", built[0], "--base-url", bad)
+        assert result.returncode == 2 and "Invalid value for '--base-url'" in result.stderr, bad
+        assert not (tmp_path / "out").exists()
+
+
 def test_a_file_that_is_not_a_database_stops_with_its_name(tmp_path):
     bad = tmp_path / "returns.db"
     bad.write_text("not a database\n")
