@@ -267,9 +267,3 @@ def test_an_unreachable_address(home, tmp_path):
     before = snapshot(home / "raw")
     assert_refused(add(f"http://127.0.0.1:{port}/x.pdf", cwd=home), before, home / "raw",
                    message="cannot be fetched")
-
-
-def test_help_explains_with_an_example():
-    for command in ("build", "add", "serve", "publish"):
-        result = subprocess.run([PROGRAM, command, "--help"], capture_output=True, text=True)
-        assert result.returncode == 0 and "Example" in result.stdout, (command, result.stdout)
