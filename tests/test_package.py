@@ -297,6 +297,27 @@ def test_base_url_moves_every_link(built, tmp_path):
     assert json.loads((folder / "datapackage.json").read_text())["homepage"] == "https://example.org/returns"
 
 
+def test_an_organisation_as_publisher_is_its_enhetsregisteret_entity(catalog):
+    """What an organisation that registers the dataset writes in data/publishing.yml."""
+    from norway_returns.writing import catalog as writer, descriptions
+    from norway_returns.writing.package import PUBLISHING
+
+    publishing = yaml.safe_load(PUBLISHING.read_text(encoding="utf-8"))
+    publishing["publisher"]["organisation_number"] = 123456789
+    publishing["contact"]["email"] = "data@example.org"
+    g = writer.graph(descriptions.read(ROOT / "metadata.yml"), publishing, "https://example.org/",
+                     "2022-06", "2025-02", "2025-02-28")
+    dataset = one(g, ns.DCAT.Dataset)
+    publisher = g.value(dataset, ns.DCTERMS.publisher)
+    assert publisher == URIRef("https://data.brreg.no/enhetsregisteret/api/enheter/123456789")
+    assert g.value(publisher, ns.DCTERMS.identifier) == Literal("123456789")
+    assert g.value(one(g, ns.DCAT.Catalog), ns.DCTERMS.publisher) == publisher
+    contact = g.value(dataset, ns.DCAT.contactPoint)
+    assert URIRef("mailto:data@example.org") in set(g.objects(contact, None))
+    # without one, as published here, the publisher is named in the catalogue itself
+    assert str(catalog.value(one(catalog, ns.DCAT.Dataset), ns.DCTERMS.publisher)).endswith("catalog.ttl#publisher")
+
+
 # ------------------------------------------------------------ bad input
 
 def test_a_base_url_that_is_no_web_address_is_refused(built, tmp_path):

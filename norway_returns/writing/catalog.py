@@ -19,7 +19,6 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
-DCATAP = Namespace("http://data.europa.eu/r5r/")
 IANA = "https://www.iana.org/assignments/media-types/"
 FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 ENHETSREGISTERET = "https://data.brreg.no/enhetsregisteret/api/enheter/"
@@ -48,7 +47,7 @@ def graph(described, publishing, base_url, first, latest, as_of):
     base = base_url.rstrip("/") + "/"
     here = base + "package/catalog.ttl#"
     g = Graph()
-    for prefix, ns in [("dcat", DCAT), ("dct", DCTERMS), ("foaf", FOAF), ("vcard", VCARD), ("dcatap", DCATAP)]:
+    for prefix, ns in [("dcat", DCAT), ("dct", DCTERMS), ("foaf", FOAF), ("vcard", VCARD), ("skos", SKOS)]:
         g.bind(prefix, ns)
     catalog, dataset = URIRef(here + "catalog"), URIRef(here + "dataset")
     licence = URIRef(publishing["license"]["eu"])
