@@ -30,8 +30,14 @@ SCHEMA = {
                  "source_file": str, "sha256": str, "source_url": str, "note": str, "damaged": str},
         pk="period"),
     "categories": dict(
-        columns={"code": str, "label_en": str, "label_no": str, "description_en": str, "first_period": str},
+        columns={"code": str, "label_en": str, "label_no": str, "description_en": str, "first_period": str,
+                 "last_period": str},
         pk="code"),
+    # which of today's categories an older one covers (data/categories.yml, `covers`)
+    "category_crosswalk": dict(
+        columns={"older": str, "current": str, "note": str},
+        pk=("older", "current"), fks=[("older", "categories", "code"), ("current", "categories", "code")],
+        indexes=[["current"]]),
     "countries": dict(
         columns={"code": str, "alpha2": str, "name_en": str, "name_no": str},
         pk="code", indexes=[["name_en"]]),
@@ -83,6 +89,8 @@ STORED_VIEWS = {
                          indexes=[["kind", "period"], ["country", "kind", "period"]]),
     "category_totals": dict(pk=("period", "kind", "category"), indexes=[["kind", "period"], ["category"]]),
     "reconciliation": dict(pk=("period", "kind", "category"), indexes=[["kind", "period"], ["category"]]),
+    "comparable_series": dict(pk=("series", "period", "kind", "country"),
+                              indexes=[["kind", "period"], ["country", "kind", "period"], ["period"]]),
 }
 
 # a column's type as CREATE TABLE AS declares it -> the stored table's; a column of
