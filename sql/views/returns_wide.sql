@@ -2,8 +2,7 @@
 -- One row per period, kind (by nationality / by destination) and country, with one
 -- column per category and the row's total. Figures are year to date, as printed.
 -- A category is NULL where the publication printed no number for it (an empty cell,
--- or a category that was not printed then: international_protection starts in 2025,
--- the older categories asylum_rejected ... removed_expelled_or_other end in 2021).
+-- or a category not printed then: international_protection from 2025, the older ones until 2021).
 -- `total` is the sum of the row's cells; the build checked each row against its
 -- printed Total cell (see the `checks` table, check = 'row_total').
 -- Computed numbers are CAST to INTEGER or REAL: that gives the view's column a type,
