@@ -302,3 +302,30 @@ def test_the_documents_are_what_the_tool_makes(tmp_path):
     assert made == sorted(p.name for p in OLDER.iterdir())
     for name in made:
         assert (tmp_path / name).read_bytes() == (OLDER / name).read_bytes(), name
+
+
+def test_the_site_shows_the_older_tables(older):
+    from site_helpers import DATABASE, Site, serve_settings
+
+    conn = older[0]
+    path = conn.execute("pragma database_list").fetchone()[2]
+    site = Site(path, settings=serve_settings())
+    try:
+        ros = site.rows(f"/{DATABASE}/comparable_series?series=removed_or_expelled&kind=nationality&country=ROU"
+                        "&_sort=period")
+        assert [(r["period"], r["count"]) for r in ros] == [
+            ("2016-03", 33), ("2018-03", 51), ("2019-02", 17),  # Removed or expelled, as printed
+            ("2022-06", 81), ("2024-03", 33), ("2024-05", 51), ("2025-02", 17)]  # refused + expulsion
+        # the codes show their names: the series by its category, the country by its name
+        labelled = site.json(f"/{DATABASE}/comparable_series.json?_labels=on&_shape=array&series=asylum_rejected"
+                             "&period=2018-03&kind=nationality&country=SYR")
+        assert labelled[0]["series"] == {"value": "asylum_rejected", "label": "Asylum rejected"}
+        assert labelled[0]["country"] == {"value": "SYR", "label": "Syria"}
+        crosswalk = site.rows(f"/{DATABASE}/category_crosswalk?older=removed_or_expelled")
+        assert {r["current"] for r in crosswalk} == {"refused_entry_or_stay", "expulsion"}
+        (afg,) = site.rows(f"/{DATABASE}/country_profile?country=AFG&kind=nationality")[:1]
+        assert (afg["period"], afg["dublin_safe_third_country"], afg["removed_expelled_or_other"]) == ("2015-03", 17, 10)
+        page = site.ok(f"/{DATABASE}/categories/removed_expelled_or_other").text
+        assert "Bort-, utviste og andre" in page and "2015-12" in page
+    finally:
+        site.close()
