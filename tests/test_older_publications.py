@@ -26,14 +26,16 @@ OLDER = ROOT / "tests" / "documents" / "older"
 CLI = Path(sys.executable).parent / "norway-returns"
 
 
-def make_raw(folder, documents=OLDER, change=None):
-    """raw/ with the seeds and the older documents, one manifest; `change(path)` edits a document first."""
+def make_raw(folder, documents=OLDER, change=None, leave_out=()):
+    """raw/ with the seeds and the older documents, one manifest; `change(path)` edits a document
+    first; `leave_out`: keys left out of the older documents' entries."""
     shutil.copytree(ROOT / "raw", folder)
     entries = yaml.safe_load((folder / "manifest.yml").read_text(encoding="utf-8"))
     for entry in yaml.safe_load((documents / "manifest.yml").read_text(encoding="utf-8")):
         shutil.copy(documents / entry["file"], folder / entry["file"])
         if change:
             change(folder / entry["file"])
+        entry = {k: v for k, v in entry.items() if k not in leave_out}
         entries.append(dict(entry, sha256=sha256(folder / entry["file"])))
     (folder / "manifest.yml").write_text(yaml.safe_dump(entries, allow_unicode=True, sort_keys=False),
                                          encoding="utf-8")
@@ -345,3 +347,15 @@ def test_the_site_shows_the_older_tables(older):
         assert "Bort-, utviste og andre" in page and "2015-12" in page
     finally:
         site.close()
+
+
+def test_the_older_titles_give_period_and_language(tmp_path):
+    # "Statistics for March 2018: ...", "Månedsstatistikk mars 2015: ..." read as the manifest would say
+    result = build(make_raw(tmp_path / "raw", leave_out=("period", "language")), tmp_path / "returns.db")
+    assert result.returncode == 0, result.stderr
+    conn = sqlite3.connect(tmp_path / "returns.db")
+    assert conn.execute("select period, language, source_file from publications where period < '2022' "
+                        "order by period").fetchall() == [
+        ("2015-03", "no", "raw/2015-03-no.txt"), ("2016-03", "en", "raw/2016-03-en.pdf"),
+        ("2018-03", "en", "raw/2018-03-en.txt"), ("2019-02", "no", "raw/2019-02-no.pdf")]
+    conn.close()
