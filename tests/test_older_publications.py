@@ -4,8 +4,9 @@ The documents in tests/documents/older/ are made by tools/make_older_publication
 from the seeds' tables summed into the older categories: 2018-03-en.txt (TAB, from
 raw/2024-05-en.txt), 2015-03-no.txt (space-aligned, Removed, expelled and other; from
 raw/2022-06-en.txt), 2019-02-no.pdf (ruled, from raw/2025-02-en.txt, whose Dublin and
-international protection are one older column) and 2016-03-en.pdf (unruled, from
-raw/2024-03-no.txt). They are built with the seeds through the command line, as a
+international protection are one older column), 2016-03-en.pdf (unruled, from
+raw/2024-03-no.txt) and 2017-09-en.pdf (a web page printed by Chromium, from
+raw/2024-05-en.txt). They are built with the seeds through the command line, as a
 user adds them to raw/; the expected numbers are read off the documents (the line is
 named beside each).
 """
@@ -72,6 +73,7 @@ def test_every_older_document_builds_without_a_repair_or_mismatch(older):
     out = older[1]
     for line in ("2015-03 no raw/2015-03-no.txt: 295 cells printed, 0 repaired",
                  "2016-03 en raw/2016-03-en.pdf: 247 cells printed, 0 repaired",
+                 "2017-09 en raw/2017-09-en.pdf: 297 cells printed, 0 repaired",
                  "2018-03 en raw/2018-03-en.txt: 297 cells printed, 0 repaired",
                  "2019-02 no raw/2019-02-no.pdf: 169 cells printed, 0 repaired"):
         assert line in out, out
@@ -98,7 +100,7 @@ def test_an_older_publication_keeps_its_own_categories(conn):
         by_period.setdefault(period, set()).add(category)
     # never rewritten into today's categories, and today's never into the older ones
     assert by_period["2015-03"] == {"asylum_rejected", "dublin_safe_third_country", "removed_expelled_or_other"}
-    for period in ("2016-03", "2018-03", "2019-02"):
+    for period in ("2016-03", "2017-09", "2018-03", "2019-02"):
         assert by_period[period] == {"asylum_rejected", "dublin_safe_third_country", "removed_or_expelled"}
     assert by_period["2024-05"] == {"asylum", "dublin", "refused_entry_or_stay", "expulsion"}
     assert by_period["2025-02"] == {"asylum", "dublin", "international_protection", "refused_entry_or_stay",
@@ -126,6 +128,11 @@ def test_cells_as_printed_in_each_layout(conn):
     # the unruled PDF: Syria 2, 26, 3
     assert [cell(conn, "2016-03", "SYR", c) for c in ("asylum_rejected", "dublin_safe_third_country",
                                                       "removed_or_expelled")] == [2, 26, 3]
+    # the page printed by Chromium: Syria 7, 44, 8 on page 3
+    assert [cell(conn, "2017-09", "SYR", c) for c in ("asylum_rejected", "dublin_safe_third_country",
+                                                      "removed_or_expelled")] == [7, 44, 8]
+    assert value(conn, "select source from returns where period='2017-09' and kind='nationality' and "
+                       "country='SYR' and category='asylum_rejected'") == "raw/2017-09-en.pdf:104 (page 3)"
 
 
 def test_the_printed_totals_of_the_older_tables(conn):
@@ -142,10 +149,12 @@ def test_the_printed_totals_of_the_older_tables(conn):
         ("2019-02", "removed_or_expelled"): 207, ("2019-02", "total"): 345,
         ("2016-03", "asylum_rejected"): 64, ("2016-03", "dublin_safe_third_country"): 171,
         ("2016-03", "removed_or_expelled"): 319, ("2016-03", "total"): 554,
+        ("2017-09", "asylum_rejected"): 104, ("2017-09", "dublin_safe_third_country"): 368,
+        ("2017-09", "removed_or_expelled"): 561, ("2017-09", "total"): 1033,
     }
     # every column adds up to its printed total
     assert value(conn, "select count(*) from reconciliation where period < '2022' and difference != 0") == 0
-    assert value(conn, "select count(*) from reconciliation where period < '2022'") == 4 * 4 * 2
+    assert value(conn, "select count(*) from reconciliation where period < '2022'") == 5 * 4 * 2
 
 
 def test_the_crosswalk(conn):
@@ -220,6 +229,7 @@ def test_the_older_prose(conn):
     assert (figures["2018-03"]["returned_in_month"], figures["2018-03"]["convicted_in_month"]) == (375, 136)
     assert (figures["2019-02"]["returned_in_month"], figures["2019-02"]["convicted_in_month"]) == (171, 64)
     assert (figures["2016-03"]["returned_in_month"], figures["2016-03"]["convicted_in_month"]) == (230, 88)
+    assert (figures["2017-09"]["returned_in_month"], figures["2017-09"]["convicted_in_month"]) == (402, 151)
     assert figures["2015-03"]["ytd_total"] == 1089 and figures["2018-03"]["ytd_total_prev_year"] == 1187
     quotes = {(r["period"], r["figure"]): (r["source"], r["quote"]) for r in query(
         conn, "select * from figure_sources where period in ('2015-03', '2018-03')")}
@@ -311,7 +321,7 @@ def test_the_documents_are_what_the_tool_makes(tmp_path):
             return [page.extract_text() for page in pdf.pages]
 
     for name in made:
-        if name.endswith(".pdf"):  # another reportlab may write other bytes, never other text
+        if name.endswith(".pdf"):  # another reportlab or Chromium may write other bytes, never other text
             assert pages(tmp_path / name) == pages(OLDER / name), name
         elif name == "manifest.yml":
             def entries(folder):
@@ -332,7 +342,7 @@ def test_the_site_shows_the_older_tables(older):
         ros = site.rows(f"/{DATABASE}/comparable_series?series=removed_or_expelled&kind=nationality&country=ROU"
                         "&_sort=period")
         assert [(r["period"], r["count"]) for r in ros] == [
-            ("2016-03", 33), ("2018-03", 51), ("2019-02", 17),  # Removed or expelled, as printed
+            ("2016-03", 33), ("2017-09", 51), ("2018-03", 51), ("2019-02", 17),  # Removed or expelled, as printed
             ("2022-06", 81), ("2024-03", 33), ("2024-05", 51), ("2025-02", 17)]  # refused + expulsion
         # the codes show their names: the series by its category, the country by its name
         labelled = site.json(f"/{DATABASE}/comparable_series.json?_labels=on&_shape=array&series=asylum_rejected"
@@ -357,5 +367,6 @@ def test_the_older_titles_give_period_and_language(tmp_path):
     assert conn.execute("select period, language, source_file from publications where period < '2022' "
                         "order by period").fetchall() == [
         ("2015-03", "no", "raw/2015-03-no.txt"), ("2016-03", "en", "raw/2016-03-en.pdf"),
+        ("2017-09", "en", "raw/2017-09-en.pdf"),
         ("2018-03", "en", "raw/2018-03-en.txt"), ("2019-02", "no", "raw/2019-02-no.pdf")]
     conn.close()

@@ -16,13 +16,18 @@ categories of today each `covers`), names the countries in the edition's languag
 and writes it as an older edition: title, prose, both tables with their Total (Sum)
 row and column, and the definitions. As TAB-separated text, space-aligned text (one
 space between cells, two more for each empty cell, long names wrapped over two lines)
-or a PDF drawn by make_pdfs.render, ruled or not. A manifest.yml lists what it made.
+a PDF drawn by make_pdfs.render, ruled or not, or an HTML page printed to PDF by
+Chromium (headless), as a user saves a web page. A manifest.yml lists what it made.
 
     python tools/make_older_publications.py tests/documents/older
 """
 
 import calendar
+import shutil
+import subprocess
 import sys
+import tempfile
+from html import escape
 from pathlib import Path
 
 import click
@@ -48,6 +53,8 @@ DOCUMENTS = [
          returned=171, convicted=64, ytd_prev_year=388),
     dict(file="2016-03-en.pdf", seed="2024-03-no.txt", period="2016-03", language="en", layout="unruled",
          returned=230, convicted=88, ytd_prev_year=612),
+    dict(file="2017-09-en.pdf", seed="2024-05-en.txt", period="2017-09", language="en", layout="html",
+         returned=402, convicted=151, ytd_prev_year=3012),
 ]
 
 # How the older editions word their definitions of the three categories.
@@ -232,6 +239,45 @@ def write_text(pub, path, layout):
     Path(path).write_text("\n".join(lines), encoding="utf-8")
 
 
+# --- an HTML page printed by Chromium ----------------------------------------------
+
+
+def write_html(pub):
+    """The publication as a web page: headings, paragraphs, and a ruled table per kind."""
+    labels = LABELS[pub.language]
+    parts = ["<!DOCTYPE html>", f'<html lang="{"nb" if pub.language == "no" else "en"}"><head><meta charset="utf-8">',
+             f"<title>{escape(pub.title)}</title>",
+             "<style>body{font-family:sans-serif;font-size:10pt} table{border-collapse:collapse;margin:1em 0}"
+             " th,td{border:1px solid #888;padding:2px 6px} td.n{text-align:right}</style></head><body>",
+             f"<h1>{escape(pub.title)}</h1>"]
+    parts += [f"<p>{escape(line)}</p>" for line in pub.prose_before if line]
+    for t in pub.tables:
+        parts.append(f"<h2>{escape(t.title)}</h2><table><thead><tr><th></th>"
+                     + "".join(f"<th>{escape(labels[c])}</th>" for c in t.columns) + "</tr></thead><tbody>")
+        for name, counts in t.rows:
+            cells = _values(t, counts)
+            parts.append(f"<tr><td>{escape(name)}</td>" + "".join(f'<td class="n">{c}</td>' for c in cells) + "</tr>")
+        parts.append(f"<tr><th>{escape(t.total_label)}</th>"
+                     + "".join(f'<td class="n"><b>{t.total[c]}</b></td>' for c in t.columns) + "</tr></tbody></table>")
+    parts += [f"<p>{escape(line)}</p>" for line in pub.prose_after if line]
+    return "\n".join(parts + ["</body></html>", ""])
+
+
+def print_html(html, path):
+    """`html` printed to the PDF `path` by headless Chromium, without its header and footer."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if not browser:
+        raise click.ClickException("Chromium is needed to print the HTML edition (apt-get install chromium)")
+    with tempfile.TemporaryDirectory() as tmp:
+        page = Path(tmp, "page.html")
+        page.write_text(html, encoding="utf-8")
+        subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                        f"--user-data-dir={tmp}/profile", "--no-pdf-header-footer",
+                        f"--print-to-pdf={Path(path).resolve()}", page.as_uri()],
+                       check=True, capture_output=True, timeout=120)
+
+
 @click.command()
 @click.argument("out", type=click.Path(file_okay=False))
 @click.option("--raw", default=str(ROOT / "raw"), show_default=True, type=click.Path(file_okay=False, exists=True),
@@ -246,6 +292,8 @@ def main(out, raw):
         path = out / spec["file"]
         if spec["layout"] in ("tab", "space"):
             write_text(pub, path, spec["layout"])
+        elif spec["layout"] == "html":
+            print_html(write_html(pub), path)
         else:
             render(pub, path, ruled=spec["layout"] == "ruled")
         entry = manifest_entry(path, pub)
