@@ -23,6 +23,7 @@ Chromium (headless), as a user saves a web page. A manifest.yml lists what it ma
 """
 
 import calendar
+import re
 import shutil
 import subprocess
 import sys
@@ -263,8 +264,9 @@ def write_html(pub):
     return "\n".join(parts + ["</body></html>", ""])
 
 
-def print_html(html, path):
-    """`html` printed to the PDF `path` by headless Chromium, without its header and footer."""
+def print_html(html, path, as_of):
+    """`html` printed to the PDF `path` by headless Chromium, without its header and footer;
+    as_of (YYYYMMDD) is the date the file says it was made."""
     browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
     if not browser:
         raise click.ClickException("Chromium is needed to print the HTML edition (apt-get install chromium)")
@@ -276,6 +278,15 @@ def print_html(html, path):
                         f"--user-data-dir={tmp}/profile", "--no-pdf-header-footer",
                         f"--print-to-pdf={Path(path).resolve()}", page.as_uri()],
                        check=True, capture_output=True, timeout=120)
+    # the same bytes every time: Chromium stamps the time of printing; put the month's end
+    # there, as long as what it replaces (the cross-reference offsets stay right)
+    data = Path(path).read_bytes()
+
+    def stamp(m):
+        fixed = m[1] + b" (D:" + as_of.encode() + b"000000+00'00')"
+        return fixed if len(fixed) == len(m[0]) else m[0]
+
+    Path(path).write_bytes(re.sub(rb"(/(?:CreationDate|ModDate)) \(D:[^)]*\)", stamp, data))
 
 
 @click.command()
@@ -293,7 +304,8 @@ def main(out, raw):
         if spec["layout"] in ("tab", "space"):
             write_text(pub, path, spec["layout"])
         elif spec["layout"] == "html":
-            print_html(write_html(pub), path)
+            year, month = pub.year, pub.month
+            print_html(write_html(pub), path, f"{year:04d}{month:02d}{calendar.monthrange(year, month)[1]:02d}")
         else:
             render(pub, path, ruled=spec["layout"] == "ruled")
         entry = manifest_entry(path, pub)
