@@ -55,7 +55,7 @@ DOCUMENTS = [
     dict(file="2016-03-en.pdf", seed="2024-03-no.txt", period="2016-03", language="en", layout="unruled",
          returned=230, convicted=88, ytd_prev_year=612),
     dict(file="2017-09-en.pdf", seed="2024-05-en.txt", period="2017-09", language="en", layout="html",
-         returned=402, convicted=151, ytd_prev_year=3012),
+         returned=402, convicted=151, ytd_prev_year=1120),
 ]
 
 # How the older editions word their definitions of the three categories.
