@@ -33,7 +33,7 @@ SCHEMA = {
         columns={"code": str, "label_en": str, "label_no": str, "description_en": str, "first_period": str},
         pk="code"),
     "countries": dict(
-        columns={"code": str, "alpha2": str, "name_en": str, "name_no": str},
+        columns={"code": str, "alpha2": str, "numeric": str, "name_en": str, "name_no": str},
         pk="code", indexes=[["name_en"]]),
     "country_names": dict(
         columns={"name": str, "language": str, "code": str},

@@ -1,0 +1,132 @@
+"""The site's reading aids: every number linked to where it was read, and why.
+
+- A `source` cell (`raw/FILE:LINE`, `raw/FILE:FIRST-LAST`, `raw/FILE.pdf:LINE (page N)`)
+  links to the publication itself: a PDF at its page (`#page=N`), a text at its line in
+  the source viewer below. Several sources (returns_wide joins a row's) each get a link.
+- A `status` cell that is not `printed` links to the checks that repaired or corrected it
+  (the canned query `cell_checks`), where the reason is written.
+- A `country_name` cell links to the country's page (the `country` dashboard).
+- /-/source/FILE shows a text publication of raw/ with numbered lines, the lines asked
+  for highlighted; the files themselves are served as they are at /raw/.
+- The dashboards' charts load the world map from the static mount under any base_url,
+  and each drawn chart's Vega view is kept in `window.siteCharts[slug]` (for the
+  browser tests, and for anyone who wants the figures behind a chart in the console).
+
+Only cheap string work per cell: no query is run to render a cell.
+"""
+
+import html
+import re
+import urllib.parse
+from pathlib import Path
+
+from markupsafe import Markup
+from datasette import hookimpl
+from datasette.utils.asgi import NotFound, Response
+
+# raw/FILE:LINE or raw/FILE:FIRST-LAST, then an optional " (page N)"
+SOURCE = re.compile(r"raw/(?P<file>[\w.\-]+):(?P<first>\d+)(?:-(?P<last>\d+))?(?: \(page (?P<page>\d+)\))?")
+# the columns that hold a source; status in the tables whose cells have one
+STATUS_TABLES = {"returns", "returns_wide"}
+
+
+def source_href(datasette, match):
+    file, first, last, page = match["file"], match["first"], match["last"], match["page"]
+    if file.lower().endswith(".pdf"):
+        return datasette.urls.path(f"raw/{file}") + (f"#page={page}" if page else "")
+    lines = f"{first}-{last}" if last else first
+    return datasette.urls.path(f"-/source/{file}") + f"?lines={lines}#L{first}"
+
+
+def linked_sources(datasette, value):
+    """The text of a source cell with each source in it a link; None if it holds none."""
+    out, at, found = [], 0, False
+    for match in SOURCE.finditer(value):
+        found = True
+        out.append(html.escape(value[at:match.start()]))
+        out.append(f'<a href="{html.escape(source_href(datasette, match))}">{html.escape(match[0])}</a>')
+        at = match.end()
+    out.append(html.escape(value[at:]))
+    return Markup("".join(out)) if found else None
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    if not isinstance(value, str):
+        return None
+    if column == "source" and "raw/" in value:
+        return linked_sources(datasette, value)
+    if column == "status" and table in STATUS_TABLES and value in ("repaired", "corrected") \
+            and all(k in row.keys() for k in ("period", "kind", "country")):
+        country = row["country"]
+        country = getattr(country, "value", country)  # a foreign key cell: {value, label}
+        query = urllib.parse.urlencode({"period": row["period"], "kind": row["kind"], "country": country})
+        href = datasette.urls.path(f"{database}/cell_checks") + "?" + query
+        return Markup(f'{html.escape(value)} (<a href="{html.escape(href)}">why</a>)')
+    if column == "country_name" and value:
+        href = datasette.urls.path("-/dashboards/country") + "?" + urllib.parse.urlencode({"country": value})
+        return Markup(f'<a href="{html.escape(href)}">{html.escape(value)}</a>')
+    return None
+
+
+# ------------------------------------------------------------- the source viewer
+
+def raw_folder(datasette):
+    for mount, folder in datasette.static_mounts:
+        if mount == "raw":
+            return Path(folder)
+    return None
+
+
+async def source_view(request, datasette):
+    name = request.url_vars["file"]
+    folder = raw_folder(datasette)
+    path = folder / name if folder else None
+    # only a plain file name of raw/, never a path out of it
+    if path is None or "/" in name or name.startswith(".") or not path.is_file():
+        raise NotFound(f"No publication {name} in raw/")
+    if name.lower().endswith(".pdf"):
+        return Response.redirect(datasette.urls.path(f"raw/{name}"))
+    wanted = set()
+    span = re.fullmatch(r"(\d+)(?:-(\d+))?", request.args.get("lines", ""))
+    if span:
+        first = int(span[1])
+        last = int(span[2] or first)
+        wanted = set(range(first, min(last, first + 200) + 1))
+    lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
+    return Response.html(await datasette.render_template(
+        "source.html",
+        {"file": name, "lines": [(n, text, n in wanted) for n, text in enumerate(lines, 1)],
+         "raw_url": datasette.urls.path(f"raw/{name}"), "wanted": sorted(wanted)},
+        request=request))
+
+
+@hookimpl
+def register_routes():
+    return [(r"^/-/source/(?P<file>[^/]+)$", source_view)]
+
+
+# ---------------------------------------------------------------- the dashboards
+
+@hookimpl
+def extra_body_script(template, datasette):
+    if template not in ("dashboard_view.html", "dashboard_chart.html"):
+        return None
+    base = datasette.urls.path("")
+    # dashboards.js calls vegaEmbed(el, spec) after fetching the chart's rows, which is
+    # after this script has run: give it a loader that resolves the map's relative URL
+    # (static/world/...) against the site's base URL, and keep each view by its slug.
+    return f"""
+if (window.vegaEmbed && !window.siteCharts) {{
+  const embed = window.vegaEmbed;
+  window.siteCharts = {{}};
+  window.vegaEmbed = (el, spec, opts) =>
+    embed(el, spec, {{...(opts || {{}}), renderer: "svg", loader: vega.loader({{baseURL: {base!r}}})}})
+      .then(result => {{ window.siteCharts[el.id.replace(/^chart-/, "")] = result.view; return result; }});
+}}
+"""
+
+
+@hookimpl
+def extra_css_urls(datasette):
+    return [datasette.urls.path("static/site.css")]
