@@ -50,10 +50,46 @@ def linked_sources(datasette, value):
     return Markup("".join(out)) if found else None
 
 
+# code -> name of every country and category, read once when the site starts (the
+# database is immutable): cells of a code show its name in the tables that are not
+# joined to the names by a foreign key (the stored views, a row's own page)
+NAMES = {}
+CODE_COLUMNS = {"country": "countries", "category": "categories"}
+
+
+@hookimpl
+def startup(datasette):
+    async def load():
+        for name, db in datasette.databases.items():
+            tables = await db.table_names()
+            if {"countries", "categories"} <= set(tables):
+                NAMES[name] = {
+                    "countries": {r[0]: (r[1], r[2]) for r in await db.execute(
+                        "select code, name_en, name_no from countries")},
+                    "categories": {r[0]: (r[1], r[2]) for r in await db.execute(
+                        "select code, label_en, label_no from categories")},
+                }
+    return load
+
+
+def named_code(datasette, database, column, value):
+    """A code cell as its English name, linked to its row, the code beside it."""
+    table = CODE_COLUMNS[column]
+    names = NAMES.get(database, {}).get(table, {})
+    if value not in names:
+        return None
+    name_en, name_no = names[value]
+    href = datasette.urls.row(database, table, value)
+    title = f' title="{html.escape(name_no)}"' if name_no else ""
+    return Markup(f'<a href="{html.escape(href)}"{title}>{html.escape(name_en)}</a> <em>{html.escape(value)}</em>')
+
+
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
     if not isinstance(value, str):
         return None
+    if column in CODE_COLUMNS and table not in CODE_COLUMNS.values():
+        return named_code(datasette, database, column, value)
     if column == "source" and "raw/" in value:
         return linked_sources(datasette, value)
     if column == "status" and table in STATUS_TABLES and value in ("repaired", "corrected") \
@@ -130,3 +166,34 @@ if (window.vegaEmbed && !window.siteCharts) {{
 @hookimpl
 def extra_css_urls(datasette):
     return [datasette.urls.path("static/site.css")]
+
+
+# ---------------------------------------------------------------- the front page
+
+HEADLINE = """
+select p.period, l.month_label_en, l.ytd_label_en, l.ytd_label_no, f.returned_in_month,
+       s.ytd_total, y.ytd_total_prev_year, y.change_pct, s.convicted_in_month_pct,
+       m.minors_in_month
+from publications as p
+join periods as l on l.period = p.period
+left join monthly_figures as f on f.period = p.period
+left join convicted_share as s on s.period = p.period
+left join year_over_year as y on y.period = p.period
+left join minors as m on m.period = p.period
+order by p.period desc limit 1
+"""
+
+
+@hookimpl
+def extra_template_vars(template, datasette):
+    if template != "index.html":
+        return {}
+
+    async def headline():
+        # one indexed row of the latest publication: cheap enough for every request
+        db = next((d for name, d in datasette.databases.items() if name in NAMES), None)
+        if db is None:
+            return {"headline": None}
+        rows = (await db.execute(HEADLINE)).rows
+        return {"headline": dict(rows[0]) if rows else None, "headline_db": db.name}
+    return headline
