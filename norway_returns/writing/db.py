@@ -78,11 +78,14 @@ SCHEMA = {
 # sql/views/NAME.sql and, for readers of the site, in a comment inside the table's schema.
 STORED_VIEWS = {
     "monthly_returns": dict(pk=("period", "kind", "country", "category"),
-                            indexes=[["kind", "period"], ["category"], ["country", "kind", "period"]]),
+                            indexes=[["kind", "period"], ["category"], ["country", "kind", "period"],
+                                     ["country_name"], ["category_label"]]),
     "returns_wide": dict(pk=("period", "kind", "country"),
-                         indexes=[["kind", "period"], ["country", "kind", "period"]]),
-    "category_totals": dict(pk=("period", "kind", "category"), indexes=[["kind", "period"], ["category"]]),
-    "reconciliation": dict(pk=("period", "kind", "category"), indexes=[["kind", "period"], ["category"]]),
+                         indexes=[["kind", "period"], ["country", "kind", "period"], ["country_name"]]),
+    "category_totals": dict(pk=("period", "kind", "category"),
+                            indexes=[["kind", "period"], ["category"], ["category_label"]]),
+    "reconciliation": dict(pk=("period", "kind", "category"),
+                           indexes=[["kind", "period"], ["category"], ["category_label"]]),
 }
 
 # a column's type as CREATE TABLE AS declares it -> the stored table's; a column of
