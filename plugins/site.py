@@ -16,6 +16,7 @@ Only cheap string work per cell: no query is run to render a cell.
 """
 
 import html
+import json
 import re
 import urllib.parse
 from pathlib import Path
@@ -157,7 +158,7 @@ if (window.vegaEmbed && !window.siteCharts) {{
   const embed = window.vegaEmbed;
   window.siteCharts = {{}};
   window.vegaEmbed = (el, spec, opts) =>
-    embed(el, spec, {{...(opts || {{}}), renderer: "svg", loader: vega.loader({{baseURL: {base!r}}})}})
+    embed(el, spec, {{...(opts || {{}}), renderer: "svg", loader: vega.loader({{baseURL: {json.dumps(base)}}})}})
       .then(result => {{ window.siteCharts[el.id.replace(/^chart-/, "")] = result.view; return result; }});
 }}
 """
