@@ -481,6 +481,21 @@ def test_every_link_in_the_metadata_opens_a_page(web, metadata, db_meta):
 
 CHROMIUM = Path("/usr/bin/chromium")  # the Makefile's CHROMIUM
 
+# How much of a datasette-vega chart is marks: the coloured pixels of its canvas (axes
+# and text are grey or black; marks are coloured), or the marks of its SVG.
+DRAWN_MARKS = """() => {
+  const canvas = document.querySelector(".vega-embed canvas");
+  if (canvas) {
+    const d = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4)
+      if (d[i + 3] > 0 && Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 40) n++;
+    return n;
+  }
+  return 100 * document.querySelectorAll(".vega-embed svg .mark-rect path, .vega-embed svg .mark-line path, "
+                                         + ".vega-embed svg .mark-symbol path").length;
+}"""
+
 
 def test_chart_links_draw_a_chart_in_a_browser(site, db_meta):
     """Each chart link and canned-query fragment, opened in Chromium against the site as
@@ -503,6 +518,8 @@ def test_chart_links_draw_a_chart_in_a_browser(site, db_meta):
                 page.wait_for_selector(".vega-embed canvas, .vega-embed svg", timeout=15000)
                 chart = split_fragment(urlsplit(url).fragment)
                 assert page.eval_on_selector("select[name=y_column]", "e => e.value") == chart["y_column"], url
+                # and it draws marks: coloured bars, lines or points, not only axes
+                page.wait_for_function(f"({DRAWN_MARKS})() > 50", timeout=15000)
             assert not errors, errors
         finally:
             browser.close()
