@@ -42,7 +42,14 @@ def test_generated_directory_serves_the_site(built, tmp_path):
             "period": "2025-02", "kind": "nationality", "country": "UKR", "category": "dublin",
             "_shape": "array"}).json()
         assert [r["count"] for r in rows] == [20]
-        assert "datasette-vega" in httpx.get(f"{base}/-/plugins.json").text
+        plugins = httpx.get(f"{base}/-/plugins.json").text
+        for plugin in publish.PLUGINS:
+            assert plugin in plugins and re.search(rf"{plugin}==\d", dockerfile), plugin
+        # the site's own files go along: the map, the publications, the templates
+        assert httpx.get(f"{base}/static/world/countries-110m.json").json()["type"] == "Topology"
+        assert "Syria" in httpx.get(f"{base}/raw/2024-05-en.txt").text
+        assert "The latest publication" in page.text
+        assert "World map" in httpx.get(f"{base}/-/dashboards/overview").text
     finally:
         proc.terminate()
         proc.wait(timeout=10)
