@@ -183,6 +183,12 @@ left join year_over_year as y on y.period = p.period
 left join minors as m on m.period = p.period
 order by p.period desc limit 1
 """
+# the countries whose pages the front page links to: the latest publication's top nationalities
+TOP_COUNTRIES = """
+select w.country_name from returns_wide as w
+where w.kind = 'nationality' and w.period = (select max(period) from publications)
+order by w.total desc, w.country limit 10
+"""
 
 
 @hookimpl
@@ -196,5 +202,6 @@ def extra_template_vars(template, datasette):
         if db is None:
             return {"headline": None}
         rows = (await db.execute(HEADLINE)).rows
-        return {"headline": dict(rows[0]) if rows else None, "headline_db": db.name}
+        top = [r[0] for r in await db.execute(TOP_COUNTRIES)]
+        return {"headline": dict(rows[0]) if rows else None, "headline_db": db.name, "top_countries": top}
     return headline

@@ -172,6 +172,14 @@ def test_the_map_colours_each_country_by_its_figure(page):
     shot(page, "map")
 
 
+def test_the_overview_for_one_country(page):
+    open_dashboard(page, "/-/dashboards/overview?period=2024-05&kind=nationality&country=Ukraine", 5)
+    # "Ukraine 4 15 149 1 169" by nationality in May 2024 (line 179): Dublin 149
+    categories = drawn(page, "categories")
+    assert bar(categories, covers="Jan–May 2024", category="Dublin (Dublin)")["sum_persons"] == 149
+    assert {m["country"] for m in categories} == {"Ukraine"}
+
+
 def test_a_country_page(page):
     open_dashboard(page, "/-/dashboards/country?country=Ukraine", 3)
     assert "26" in page.locator("#chart-nationals").inner_text()  # Ukraine by nationality, Feb 2025

@@ -680,6 +680,9 @@ def test_index_leads_with_the_latest_figures_and_links(web):
     assert "The latest publication: February 2025" in html
     assert "<strong>181</strong><span>persons returned in February 2025" in html
     assert "against 349 a year earlier (-1.1 %)" in html
+    # the country pages of February 2025's most returned nationalities, United Kingdom first
+    countries = re.findall(r'href="/-/dashboards/country\?country=([^"]+)">', html)
+    assert countries[:3] == ["United%20Kingdom", "Ukraine", "Colombia"], countries  # 30, 26, 25
     for href in ("/-/dashboards/overview", "/-/dashboards/country", "/returns/publications_feed.atom",
                  "/returns.db", "/package/datapackage.json"):
         assert f'href="{href}' in html, href
