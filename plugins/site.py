@@ -145,8 +145,23 @@ def register_routes():
 
 # ---------------------------------------------------------------- the dashboards
 
+# Datasette's CSV links open the file as text in the browser tab; with _dl=1 it is sent
+# as a file to save (text/csv, Content-Disposition: attachment)
+CSV_DOWNLOADS = """
+for (const a of document.querySelectorAll('a[href*=".csv"]')) {
+  const url = new URL(a.href, location.href);
+  if (!url.pathname.endsWith(".csv")) continue;
+  url.searchParams.set("_dl", "1");
+  a.href = url.pathname + url.search;
+  a.setAttribute("download", "");
+}
+"""
+
+
 @hookimpl
-def extra_body_script(template, datasette):
+def extra_body_script(template, view_name, datasette):
+    if view_name in ("table", "row", "database", "query"):
+        return CSV_DOWNLOADS
     if template not in ("dashboard_view.html", "dashboard_chart.html"):
         return None
     base = datasette.urls.path("")

@@ -72,6 +72,16 @@ def test_syria_in_may_2024_with_facets(page):
     shot(page, "table-with-facets", full_page=True)
 
 
+def test_csv_links_download(page):
+    page.goto(page.base + "/returns/returns_wide?country=UKR")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV", exact=True).click()
+    path = download.value.path()
+    text = open(path, encoding="utf-8").read()
+    assert download.value.suggested_filename.endswith(".csv")
+    assert "2025-02,nationality,UKR,Ukraine,Ukraina,1,20" in text  # "Ukraine 1 20 4 1 26" (line 134)
+
+
 def test_a_view_through_its_chart_link(page):
     page.goto(page.base + "/returns/convicted_share")
     page.get_by_role("link", name="share of the month's returns, percent").click()
