@@ -734,3 +734,13 @@ def test_the_map_joins_every_country_with_returns_to_a_shape(web, conn):
                             "BMU", "YUG", "BHR"}, missing
     syria = conn.execute("select numeric from countries where code = 'SYR'").fetchone()[0]
     assert syria == "760" and syria in ids
+
+
+def test_the_dashboards_links_open_pages(web, metadata):
+    # links written in the dashboards' text, relative to the dashboard's page
+    for slug, dashboard in metadata["plugins"]["datasette-dashboards"].items():
+        for chart in dashboard["charts"].values():
+            if chart.get("library") == "markdown":
+                for href in re.findall(r"\]\(([^)]+)\)", chart["display"]):
+                    url = urlsplit(urljoin(f"http://localhost/-/dashboards/{slug}", href))
+                    web.ok(url.path + (f"?{url.query}" if url.query else ""))
