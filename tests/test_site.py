@@ -744,3 +744,20 @@ def test_the_dashboards_links_open_pages(web, metadata):
                 for href in re.findall(r"\]\(([^)]+)\)", chart["display"]):
                     url = urlsplit(urljoin(f"http://localhost/-/dashboards/{slug}", href))
                     web.ok(url.path + (f"?{url.query}" if url.query else ""))
+
+
+def test_source_links_for_pdfs_texts_and_lists():
+    # plugins/site.py as Datasette loads it, with the URLs of a site under a base_url
+    import importlib.util
+    from datasette.app import Datasette
+    spec = importlib.util.spec_from_file_location("site_plugin", ROOT / "plugins" / "site.py")
+    plugin = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(plugin)
+    ds = Datasette(memory=True, settings={"base_url": "/data/"})
+    assert plugin.linked_sources(ds, "raw/2025-03-en.pdf:68 (page 3)") == \
+        '<a href="/data/raw/2025-03-en.pdf#page=3">raw/2025-03-en.pdf:68 (page 3)</a>'
+    assert plugin.linked_sources(ds, "raw/2024-05-en.txt:123-125") == \
+        '<a href="/data/-/source/2024-05-en.txt?lines=123-125#L123">raw/2024-05-en.txt:123-125</a>'
+    both = plugin.linked_sources(ds, "raw/2024-05-en.txt:140,raw/2024-05-en.txt:141")
+    assert both.count("<a ") == 2 and ">raw/2024-05-en.txt:141</a>" in both
+    assert plugin.linked_sources(ds, "no source here") is None
