@@ -53,9 +53,13 @@ def site_options():
 
 
 def command(db="returns.db", inspect_file="inspect-data.json", metadata=ROOT / "metadata.yml",
-            host="127.0.0.1", port=8001, base_url=None):
+            host="127.0.0.1", port=8001, base_url=None, package=None):
+    """package: the folder `norway-returns package` wrote, served at /package/ when given;
+    base_url: a path such as /data/ to serve the site under."""
     args = [datasette(), "serve", "-i", str(db), "--inspect-file", str(inspect_file),
             "--metadata", str(metadata), *site_options(), "-h", host, "-p", str(port)]
+    if package:
+        args += ["--static", f"package:{package}"]
     if base_url:
         args += ["--setting", "base_url", base_url]
     for name, value in SETTINGS.items():
@@ -70,13 +74,14 @@ def free_port():
 
 
 @contextlib.contextmanager
-def running(db, folder, base_url=None):
+def running(db, folder, base_url=None, package=None):
     """The site serving `db` on a free port, as `make serve` runs it (under `base_url`, a
     path such as /data/, when given): yields (base URL, process)."""
     inspect_file = Path(folder) / "inspect-data.json"
     inspect(db, inspect_file)
     port = free_port()
-    proc = subprocess.Popen(command(db, inspect_file, port=port, base_url=base_url), stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen(command(db, inspect_file, port=port, base_url=base_url, package=package),
+                            stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}" + (base_url or "/").rstrip("/")
     try:
@@ -105,7 +110,9 @@ def running(db, folder, base_url=None):
               help="Datasette's table counts for the immutable database; remade when older than it.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8001, show_default=True, help="Port to listen on.")
-def serve(db, inspect_file, host, port):
+@click.option("--package", default="package", show_default=True, type=click.Path(file_okay=False),
+              help="The data package (`norway-returns package DIR`), served at /package/ when the folder exists.")
+def serve(db, inspect_file, host, port, package):
     """Serve the database with Datasette, exactly as `make serve` does: immutable, with
     this project's metadata, plugins and settings (a 2-second SQL time limit among them).
 
@@ -115,5 +122,6 @@ def serve(db, inspect_file, host, port):
     """
     if not Path(inspect_file).exists() or Path(inspect_file).stat().st_mtime < Path(db).stat().st_mtime:
         inspect(db, inspect_file)
-    args = command(db, inspect_file, host=host, port=port)
+    args = command(db, inspect_file, host=host, port=port,
+                   package=package if (Path(package) / "datapackage.json").exists() else None)
     os.execv(args[0], args)
