@@ -91,7 +91,7 @@ def render_cell(row, value, column, table, database, datasette):
         return None
     if column in CODE_COLUMNS and table not in CODE_COLUMNS.values():
         return named_code(datasette, database, column, value)
-    if column == "source" and "raw/" in value:
+    if column in ("source", "cells") and "raw/" in value:  # cells: cell_checks' list of a row's cells
         return linked_sources(datasette, value)
     if column == "status" and table in STATUS_TABLES and value in ("repaired", "corrected") \
             and all(k in row.keys() for k in ("period", "kind", "country")):

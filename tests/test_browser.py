@@ -210,6 +210,8 @@ def test_a_cell_traced_to_its_line(page):
     page.go_back()
     page.get_by_role("link", name="why").click()
     assert "Two rows run together" in page.locator("table.rows-and-columns").inner_text()
+    # the row's cells, each linked to its lines
+    assert page.locator('td a[href="/-/source/2024-05-en.txt?lines=123-125#L123"]').count() == 3
     shot(page, "why-corrected")
 
 
