@@ -24,7 +24,7 @@ from .checking.reconcile import reconcile_table
 from .reading.sources import read_manifest
 from .reading.tables import find_tables
 from .reading.title import read_title
-from .reading.vocabulary import categories
+from .reading.vocabulary import categories, crosswalk
 
 KINDS = ("nationality", "destination")
 # PDFs are read in worker processes when several need reading, and what each gave
@@ -322,9 +322,8 @@ def collect(raw, cache_dir=None):
     C = countries()
     rows["countries"] = [C.rows[code] for code in sorted(codes)]
     rows["country_names"] = [dict(name=n, language=lang, code=code) for (n, lang), code in sorted(names.items())]
-    rows["categories"] = [
-        {k: c[k] for k in ("code", "label_en", "label_no", "description_en", "first_period")} for c in categories()
-    ]
+    rows["categories"] = [{k: c.get(k) for k in db.SCHEMA["categories"]["columns"]} for c in categories()]
+    rows["category_crosswalk"] = crosswalk()
     summary.lines.insert(0, f"{len(documents)} publication(s), {len(rows['returns'])} cells, "
                             f"{len(rows['countries'])} countries")
     return rows, summary

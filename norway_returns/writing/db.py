@@ -30,8 +30,14 @@ SCHEMA = {
                  "source_file": str, "sha256": str, "source_url": str, "note": str, "damaged": str},
         pk="period"),
     "categories": dict(
-        columns={"code": str, "label_en": str, "label_no": str, "description_en": str, "first_period": str},
+        columns={"code": str, "label_en": str, "label_no": str, "description_en": str, "first_period": str,
+                 "last_period": str},
         pk="code"),
+    # which of today's categories an older one covers (data/categories.yml, `covers`)
+    "category_crosswalk": dict(
+        columns={"older": str, "current": str, "note": str},
+        pk=("older", "current"), fks=[("older", "categories", "code"), ("current", "categories", "code")],
+        indexes=[["current"]]),
     "countries": dict(
         columns={"code": str, "alpha2": str, "numeric": str, "name_en": str, "name_no": str},
         pk="code", indexes=[["name_en"]]),
@@ -86,6 +92,10 @@ STORED_VIEWS = {
                             indexes=[["kind", "period"], ["category"], ["category_label"]]),
     "reconciliation": dict(pk=("period", "kind", "category"),
                            indexes=[["kind", "period"], ["category"], ["category_label"]]),
+    # its series and countries as foreign keys, so that Datasette labels their codes (facets too)
+    "comparable_series": dict(pk=("series", "period", "kind", "country"),
+                              indexes=[["kind", "period"], ["country", "kind", "period"], ["period"]],
+                              fks=[("series", "categories", "code"), ("country", "countries", "code")]),
 }
 
 # a column's type as CREATE TABLE AS declares it -> the stored table's; a column of
@@ -141,7 +151,7 @@ def create_views(db, views_dir, stored_only=False):
             raise BuildError(origin, None, f"the query does not run: {e}") from None
 
 
-def store(db, name, query, origin, pk, indexes):
+def store(db, name, query, origin, pk, indexes, fks=()):
     """The rows of `query` into a new table `name`, whose schema carries the query."""
     if "*/" in query:
         raise BuildError(origin, query[:query.index("*/")].count("\n") + 1,
@@ -152,6 +162,7 @@ def store(db, name, query, origin, pk, indexes):
     columns = [(c[1], STORED_TYPES[c[2]]) for c in db.execute(f"PRAGMA temp.table_info([{live}_columns])")]
     lines = [f"    [{c}] {t}{' NOT NULL' if c in pk else ''}," for c, t in columns]
     lines.append(f"    PRIMARY KEY ({', '.join(f'[{c}]' for c in pk)})")
+    lines[-1:-1] = [f"    FOREIGN KEY ([{c}]) REFERENCES [{table}]([{column}])," for c, table, column in fks]
     db.execute(f"CREATE TABLE [{name}] (\n" + "\n".join(lines) + "\n"
                f"/* The rows of this query, stored when the database was built ({origin}):\n\n"
                f"{query.strip()}\n*/\n)")
