@@ -18,19 +18,23 @@ from pathlib import Path
 import click
 
 from ..writing.package import build as build_package
-from .serve import ROOT, SETTINGS, datasette
+from .serve import ROOT, SETTINGS, datasette, site_options
 
 APP = "norway-returns"
+# the site's plugins from PyPI, deployed at the versions installed here
+PLUGINS = ["datasette-vega", "datasette-dashboards", "datasette-block-robots", "datasette-copyable",
+           "datasette-atom"]
 
 
 def publish_args(provider, db="returns.db", *extra, package="package"):
-    """`datasette publish PROVIDER ...` with Datasette and its plugins pinned to the versions here,
-    and the data package (`norway-returns package`) served at /package/."""
+    """`datasette publish PROVIDER ...` with Datasette and its plugins pinned to the versions
+    here, the site's plugins folder, templates and static files (the map, raw/), and the data
+    package (`norway-returns package`) served at /package/."""
     settings = " ".join(f"--setting {name} {value}" for name, value in SETTINGS.items())
+    installs = [f"datasette=={version('datasette')}", *(f"{p}=={version(p)}" for p in PLUGINS)]
     return [datasette(), "publish", provider, str(db), "--metadata", str(ROOT / "metadata.yml"),
-            "--plugins-dir", str(ROOT / "plugins"), "--static", f"package:{package}",
-            "--install", f"datasette=={version('datasette')}",
-            "--install", f"datasette-vega=={version('datasette-vega')}",
+            *site_options(), "--static", f"package:{package}",
+            *(a for name in installs for a in ("--install", name)),
             "--extra-options", settings, *extra]
 
 

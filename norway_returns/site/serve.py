@@ -38,13 +38,30 @@ def inspect(db, inspect_file):
     subprocess.run([datasette(), "inspect", str(db), "--inspect-file", str(inspect_file)], check=True)
 
 
+# Files the site serves as they are: its own (the world map, CSS) and the publications
+# themselves, so that every number's source links to its document. (mount, folder)
+STATIC = [("static", ROOT / "static"), ("raw", ROOT / "raw")]
+TEMPLATES = ROOT / "templates"
+
+
+def site_options():
+    """The options that give Datasette the project's metadata, plugins, templates and files."""
+    args = ["--plugins-dir", str(ROOT / "plugins"), "--template-dir", str(TEMPLATES)]
+    for mount, folder in STATIC:
+        args += ["--static", f"{mount}:{folder}"]
+    return args
+
+
 def command(db="returns.db", inspect_file="inspect-data.json", metadata=ROOT / "metadata.yml",
-            host="127.0.0.1", port=8001, package=None):
-    """package: the folder `norway-returns package` wrote, served at /package/ when given."""
+            host="127.0.0.1", port=8001, base_url=None, package=None):
+    """package: the folder `norway-returns package` wrote, served at /package/ when given;
+    base_url: a path such as /data/ to serve the site under."""
     args = [datasette(), "serve", "-i", str(db), "--inspect-file", str(inspect_file),
-            "--metadata", str(metadata), "--plugins-dir", str(ROOT / "plugins"), "-h", host, "-p", str(port)]
+            "--metadata", str(metadata), *site_options(), "-h", host, "-p", str(port)]
     if package:
         args += ["--static", f"package:{package}"]
+    if base_url:
+        args += ["--setting", "base_url", base_url]
     for name, value in SETTINGS.items():
         args += ["--setting", name, str(value)]
     return args
@@ -57,14 +74,16 @@ def free_port():
 
 
 @contextlib.contextmanager
-def running(db, folder, package=None):
-    """The site serving `db` on a free port, as `make serve` runs it: yields (base URL, process)."""
+def running(db, folder, base_url=None, package=None):
+    """The site serving `db` on a free port, as `make serve` runs it (under `base_url`, a
+    path such as /data/, when given): yields (base URL, process)."""
     inspect_file = Path(folder) / "inspect-data.json"
     inspect(db, inspect_file)
     port = free_port()
-    proc = subprocess.Popen(command(db, inspect_file, port=port, package=package), stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen(command(db, inspect_file, port=port, base_url=base_url, package=package),
+                            stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+    base = f"http://127.0.0.1:{port}" + (base_url or "/").rstrip("/")
     try:
         for _ in range(200):
             try:

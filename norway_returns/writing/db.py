@@ -40,7 +40,7 @@ SCHEMA = {
         pk=("older", "current"), fks=[("older", "categories", "code"), ("current", "categories", "code")],
         indexes=[["current"]]),
     "countries": dict(
-        columns={"code": str, "alpha2": str, "name_en": str, "name_no": str},
+        columns={"code": str, "alpha2": str, "numeric": str, "name_en": str, "name_no": str},
         pk="code", indexes=[["name_en"]]),
     "country_names": dict(
         columns={"name": str, "language": str, "code": str},
@@ -85,11 +85,14 @@ SCHEMA = {
 # sql/views/NAME.sql and, for readers of the site, in a comment inside the table's schema.
 STORED_VIEWS = {
     "monthly_returns": dict(pk=("period", "kind", "country", "category"),
-                            indexes=[["kind", "period"], ["category"], ["country", "kind", "period"]]),
+                            indexes=[["kind", "period"], ["category"], ["country", "kind", "period"],
+                                     ["country_name"], ["category_label"]]),
     "returns_wide": dict(pk=("period", "kind", "country"),
-                         indexes=[["kind", "period"], ["country", "kind", "period"]]),
-    "category_totals": dict(pk=("period", "kind", "category"), indexes=[["kind", "period"], ["category"]]),
-    "reconciliation": dict(pk=("period", "kind", "category"), indexes=[["kind", "period"], ["category"]]),
+                         indexes=[["kind", "period"], ["country", "kind", "period"], ["country_name"]]),
+    "category_totals": dict(pk=("period", "kind", "category"),
+                            indexes=[["kind", "period"], ["category"], ["category_label"]]),
+    "reconciliation": dict(pk=("period", "kind", "category"),
+                           indexes=[["kind", "period"], ["category"], ["category_label"]]),
     # its series and countries as foreign keys, so that Datasette labels their codes (facets too)
     "comparable_series": dict(pk=("series", "period", "kind", "country"),
                               indexes=[["kind", "period"], ["country", "kind", "period"], ["period"]],

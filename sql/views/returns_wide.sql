@@ -12,6 +12,7 @@ SELECT
     r.kind,
     r.country,
     c.name_en AS country_name,
+    c.name_no AS country_name_no,
     CAST(SUM(CASE WHEN r.category = 'asylum' THEN r.count END) AS INTEGER) AS asylum,
     CAST(SUM(CASE WHEN r.category = 'dublin' THEN r.count END) AS INTEGER) AS dublin,
     CAST(SUM(CASE WHEN r.category = 'international_protection' THEN r.count END) AS INTEGER)
