@@ -220,8 +220,8 @@ def find_tables(lines):
 
 def _expect_header(lines, i, kind, title):
     """A table's title is followed by its column header: say so where it is not."""
-    while i < len(lines) and lines[i].is_blank:
-        i += 1
+    while i < len(lines) and (lines[i].is_blank or not any(lines[i].cells)):
+        i += 1  # blank, or page furniture (a PDF's running title, its page number)
     if i < len(lines) and not is_header_line(lines[i]) and not table_kind(lines[i].text):
         line = lines[i]
         raise BuildError(line.file, line.number, f"expected the column header of the table by {kind} after its "
@@ -264,7 +264,8 @@ def _read_body(lines, i, table):
 def group_rows(table, skip=frozenset()):
     """Body lines -> Rows, joining wrapped names; lines in `skip` are left out."""
     C = countries()
-    body = [(l, cols) for l, cols in table.body if l.number not in skip]
+    # lines with no cells (page furniture between a name's lines) are not rows
+    body = [(l, cols) for l, cols in table.body if l.number not in skip and any(l.cells)]
     rows, i = [], 0
     while i < len(body):
         line, cols = body[i]
