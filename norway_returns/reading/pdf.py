@@ -334,6 +334,7 @@ class Columns:
             placed = [(l, min(s[0] for s in mine[k]), max(s[1] for s in mine[k])) if mine[k] else (l, x0, x1)
                       for k, (l, x0, x1) in enumerate(labels)]
         self.labels = [l for l, _, _ in placed]
+        self.spans = [(x0, x1) for _, x0, x1 in placed]
         self.bounds = [(placed[k][2] + placed[k + 1][1]) / 2 for k in range(len(placed) - 1)]
 
     def __len__(self):
