@@ -88,20 +88,22 @@ def extract_text(path, name):
     # a form feed begins a page (pdftotext); positions are counted after it
     texts = [t.replace("\f", "") for t in raw_lines]
     page_starts = [k for k, t in enumerate(raw_lines) if "\f" in t]
-    furniture = None
+    # page furniture (a running title, "Page 2 of 5" at a page's head or foot): no cells
+    furniture = positional.furniture(texts, page_starts, _is_header_text) if page_starts else set()
+    for k in furniture:
+        split[k] = (("",), None)
     for a, b in _table_regions(texts):
         region = raw_lines[a:b]
         if any("\t" in t for t in region):
-            split[a:b] = [(split_tabbed(t), None) for t in region]
+            split[a:b] = [(split_tabbed(t), None) if k not in furniture else (("",), None)
+                          for k, t in enumerate(region, a)]
         elif positional.is_positional(texts[a:b]):
-            if furniture is None:
-                furniture = positional.furniture(texts, page_starts, _is_header_text)
             cells = positional.read_table(texts[a:b], [k - a for k in page_starts if a <= k < b],
                                           {k - a for k in furniture if a <= k < b}, _is_header_text)
             split[a:b] = [(c, p) if c is not None else (split_spaced(t)[0], None)
                           for (c, p), t in zip(cells, texts[a:b])]
         else:
-            split[a:b] = [split_spaced(t) for t in region]
+            split[a:b] = [split_spaced(t) if k not in furniture else (("",), None) for k, t in enumerate(region, a)]
     return [Line(name, n, t, cells, problem) for n, (t, (cells, problem)) in enumerate(zip(raw_lines, split), 1)]
 
 
