@@ -230,6 +230,22 @@ def _ruled_rows(table, pool):
     return rows
 
 
+def _grid_agrees(rows):
+    """Whether the cells a grid of lines makes are a table's cells: a header row of known
+    labels, rows of one number (or none) per cell. Lines that are not a table's rules
+    (shading of banded rows, a rule under some columns only) make cells that hold two
+    numbers, or half a label; such a page is read by where its words stand."""
+    phrases = header_phrases()
+    for _, cells in rows:
+        values = [c for c in cells[1:] if c]
+        if any(ch.isdigit() for c in values for ch in c):
+            if any(len(c.split()) > 1 for c in values):
+                return False
+        elif any(norm(c) not in phrases for c in values):
+            return False
+    return True
+
+
 # --- tables without rules --------------------------------------------------------
 
 
@@ -563,8 +579,13 @@ def _document_items(pages, name):
     """(page, kind, cells or text, problem) for everything in the document, in reading order."""
     seq = []
     for number, words, ruled in pages:
-        pool = list(words)
-        items = [Item(number, top, cells=cells) for table in ruled for top, cells in _ruled_rows(table, pool)]
+        pool, items = list(words), []
+        for table in ruled:
+            mine = list(pool)
+            rows = _ruled_rows(table, mine)
+            if _grid_agrees(rows):
+                pool = mine
+                items += [Item(number, top, cells=cells) for top, cells in rows]
         items += [Item(number, v.top, vline=v) for v in _printed_lines(pool)]
         seq += sorted(items, key=lambda it: it.top)
     _mark_furniture(seq, name)

@@ -306,6 +306,8 @@ def _footer_repeated(lines, i, columns):
     of each page (as a browser prints a table's footer): the index of the header repeated
     after it, with the same columns and no title between, else None."""
     while i < len(lines) and (lines[i].is_blank or not any(lines[i].cells)):
+        if table_kind(lines[i].text):
+            return None  # a title: the next table
         i += 1  # blank, or page furniture
     if i >= len(lines) or not is_header_line(lines[i]):
         return None
