@@ -85,8 +85,8 @@ def extract_text(path, name):
     raw_lines = read_text(path, name)
     tabbed = any("\t" in t for t in raw_lines)
     split = [(split_tabbed(t), None) if tabbed else split_spaced(t) for t in raw_lines]
-    # a form feed begins a page (pdftotext); positions are counted after it
-    texts = [t.replace("\f", "") for t in raw_lines]
+    # a form feed begins a page (pdftotext); positions are counted after it (and after a BOM)
+    texts = [t.replace("\f", "").replace("\ufeff", "") for t in raw_lines]
     page_starts = [k for k, t in enumerate(raw_lines) if "\f" in t]
     # page furniture (a running title, "Page 2 of 5" at a page's head or foot): no cells
     furniture = positional.furniture(texts, page_starts, _is_header_text) if page_starts else set()

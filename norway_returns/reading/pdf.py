@@ -428,13 +428,14 @@ def _unruled_table(seq, start, name):
         return None
 
     # the body: ("header", first item, labels), ("row", item, split), ("other", item)
-    body = [("header", seq[start], labels)]
+    body, ends = [("header", seq[start], labels)], [j]  # ends: where each entry ends in seq
     rows_here, k = [], j  # rows_here: the rows of the current page, for the row pitch
     while k < len(seq):
         it = seq[k]
         if it.furniture:
             body.append(("other", it, None))
             k += 1
+            ends.append(k)
             continue
         if it.vline is None:
             break  # a ruled table
@@ -446,6 +447,7 @@ def _unruled_table(seq, start, name):
                 break  # a title below rows on the same page: the next table
             body.append(("other", it, None))  # the title repeated at the head of a page
             k += 1
+            ends.append(k)
             continue
         if _is_header_vline(v, name):
             block, after = _header_block(seq, k, name)
@@ -454,6 +456,7 @@ def _unruled_table(seq, start, name):
                 break
             body.append(("header", it, labels))
             k = after
+            ends.append(k)
             continue
         split = _split_row(v)
         if split is None:
@@ -463,12 +466,13 @@ def _unruled_table(seq, start, name):
         body.append(("row", it, split))
         rows_here.append((it, split))
         k += 1
+        ends.append(k)
         if split[0] and norm(" ".join(w["text"] for w in split[0])) in total_labels():
             break
-    while body and body[-1][0] == "other":  # furniture after the last row is not the table's
+    while body[-1][0] == "other":  # furniture or a title after the last row is not the table's
         body.pop()
-        k -= 1
-    k = seq.index(body[-1][1], j - 1) + 1 if body[-1][0] != "header" else j
+        ends.pop()
+    k = ends[-1]
 
     out, columns, run = [], None, []
 
@@ -556,7 +560,8 @@ FURNITURE_ZONE = 2
 def _mark_furniture(seq, name):
     """Page furniture: a line at the head or foot of a page (a running title, "Side 3 av 5", a
     page number) whose text, numbers aside, stands there on another page too. A line that
-    reads as a table's row (a name and its numbers) or header is data, never furniture."""
+    reads as a table's row (a country or the Total, and its numbers) or header is data,
+    never furniture, even where it stands in both tables."""
     pages = {}
     for it in seq:
         if it.vline:
@@ -570,9 +575,17 @@ def _mark_furniture(seq, name):
             if seen[_furniture_key(it.vline.text)] < 2 or _is_header_vline(it.vline, name):
                 continue
             split = _split_row(it.vline)
-            if split and split[0] and split[1]:
+            if split and names_a_row(" ".join(w["text"] for w in split[0])):
                 continue
             it.furniture = True
+
+
+def names_a_row(name):
+    """Whether a line's leading words name a table's row: a country (or the first words of
+    a wrapped one), or the Total row. Such a line is data wherever it stands ("Page 3" or
+    a running title is not)."""
+    C = countries()
+    return bool(name) and bool(C.code(name) or C.is_prefix(name) or norm(name) in total_labels())
 
 
 def _document_items(pages, name):

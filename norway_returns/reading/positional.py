@@ -70,7 +70,7 @@ def is_positional(texts):
 def furniture(texts, page_starts, is_header):
     """Indexes of lines that are page furniture (see the module's docstring); a table's
     header or row is never furniture."""
-    from .pdf import _furniture_key
+    from .pdf import _furniture_key, names_a_row
 
     bounds = sorted(set([0] + list(page_starts) + [len(texts)]))
     zones = []
@@ -87,7 +87,7 @@ def furniture(texts, page_starts, is_header):
     for zone in zones:
         for k in zone:
             shape = row_shape(texts[k])
-            if seen[_furniture_key(texts[k])] >= 2 and not (shape and shape[0] and shape[1]) \
+            if seen[_furniture_key(texts[k])] >= 2 and not (shape and names_a_row(shape[0])) \
                     and not is_header(texts[k]):
                 out.add(k)
     return out
