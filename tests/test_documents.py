@@ -61,7 +61,8 @@ def cells(db, period=None):
 
 def test_the_documents_are_of_every_kind_asked_for():
     made = " | ".join(e["made_with"] for e in ENTRIES)
-    for what in ("grid borders", "none borders", "banded borders", "header repeated", "header not repeated",
+    for what in ("grid borders", "none borders", "banded borders", "shaded borders", "header repeated",
+                 "header not repeated",
                  "across a page break", "Chromium", "pdftotext -layout", "pdftotext (no -layout)"):
         assert what in made, what
     assert {e["language"] for e in ENTRIES} == {"en", "no"}

@@ -87,3 +87,30 @@ def test_a_row_whose_empty_cells_were_dropped_is_refused_at_its_line(raw_copy, t
     assert result.stderr.startswith(f"raw/2022-06-en.txt:{number}: 4 numbers for the 5 columns, and no spacing "
                                     "shows which cells are empty: the table's cells have lost their positions")
     assert "Traceback" not in result.stderr
+
+
+def test_page_numbers_in_a_layout_text_are_never_rows(tmp_path, db):
+    # `pdftotext -layout` text of a Word table whose header is not repeated: the rows of
+    # the next pages stand under no header. Its footers "Page 3 of 5" are changed to
+    # "Page 3" (a word and a number, like a row) and bare "3": neither is a row, and the
+    # table still reads exactly
+    import re
+
+    import yaml
+    from conftest import ROOT
+    from norway_returns.reading.sources import sha256
+
+    source = ROOT / "tests" / "documents" / "2025-02-en-noborders-layout.txt"
+    text = source.read_text(encoding="utf-8")
+    for k, footer in enumerate((lambda m: f"Page {m.group(1)}", lambda m: m.group(1))):
+        raw = tmp_path / f"raw{k}"
+        raw.mkdir()
+        changed, n = re.subn(r"Page (\d) of 5", footer, text)
+        assert n == 5
+        (raw / "doc.txt").write_text(changed, encoding="utf-8")
+        entry = dict(file="doc.txt", period="2025-02", language="en",
+                     title="Statistics for February 2025: Forced returns from Norway", sha256=sha256(raw / "doc.txt"))
+        (raw / "manifest.yml").write_text(yaml.safe_dump([entry]), encoding="utf-8")
+        result = run_cli("--raw", raw, "--db", raw / "out.db")
+        assert result.returncode == 0, result.stderr
+        assert cells(raw / "out.db", "2025-02") == [tuple(r) for r in db.execute(CELLS, ("2025-02",))]

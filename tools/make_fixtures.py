@@ -48,7 +48,7 @@ PAGE_WORDS = {"en": ("Page", "of"), "no": ("Side", "av")}
 @dataclass
 class Variant:
     name: str
-    borders: str = "grid"  # grid | none | banded
+    borders: str = "grid"  # grid | none | banded (a table style) | shaded (each cell of every other row filled)
     repeat_header: bool = True
     align: str = "right"  # right | center: the numbers in their cells
     name_cm: float = 3.2  # the name column; long names wrap in it
@@ -59,6 +59,7 @@ VARIANTS = {
     "grid": Variant("grid", borders="grid", repeat_header=True),
     "noborders": Variant("noborders", borders="none", repeat_header=False),
     "banded": Variant("banded", borders="banded", repeat_header=True),
+    "shaded": Variant("shaded", borders="shaded", repeat_header=True),
     "grid-norepeat": Variant("grid-norepeat", borders="grid", repeat_header=False),
     "banded-norepeat": Variant("banded-norepeat", borders="banded", repeat_header=False, align="center"),
 }
@@ -69,6 +70,7 @@ WORD = [
     ("2025-02-en.txt", "noborders"),
     ("2022-06-en.txt", "banded-norepeat"), ("2024-03-no.txt", "banded"), ("2024-05-en.txt", "banded"),
     ("2025-02-en.txt", "banded-norepeat"), ("2024-03-no.txt", "grid-norepeat"),
+    ("2022-06-en.txt", "shaded"), ("2024-03-no.txt", "shaded"),
 ]
 # a wrapped name cut by a page break (searched for by padding the prose)
 PAGEBREAK = [("2024-05-en.txt", "noborders"), ("2022-06-en.txt", "grid")]
@@ -132,6 +134,19 @@ def _no_borders(table):
     tbl_pr.append(borders)
 
 
+def _fill(row, colour):
+    """Shade every cell of `row` (Word's cell shading: LibreOffice draws a filled box per cell)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for cell in row.cells:
+        shd = OxmlElement("w:shd")
+        shd.set(qn("w:val"), "clear")
+        shd.set(qn("w:color"), "auto")
+        shd.set(qn("w:fill"), colour)
+        cell._tc.get_or_add_tcPr().append(shd)
+
+
 def word_document(pub, variant, path, padding=0):
     """`pub` as a .docx at `path`; `padding` empty paragraphs before the first table."""
     from docx import Document
@@ -176,7 +191,7 @@ def word_document(pub, variant, path, padding=0):
         elif variant.borders == "banded":
             table.style = doc.styles["Light Shading Accent 1"]
         else:
-            _no_borders(table)
+            _no_borders(table)  # "none", and "shaded": its rows filled below
         value_cm = min(2.4, (17.0 - variant.name_cm) / len(t.columns))
         widths = [Cm(variant.name_cm)] + [Cm(value_cm)] * len(t.columns)
         align = WD_ALIGN_PARAGRAPH.RIGHT if variant.align == "right" else WD_ALIGN_PARAGRAPH.CENTER
@@ -195,11 +210,17 @@ def word_document(pub, variant, path, padding=0):
         fill(table.rows[0], [""] + [labels[c] for c in t.columns], bold=True)
         if variant.repeat_header:
             _repeat_header(table.rows[0])
-        for name, counts in t.rows:
+        for k, (name, counts) in enumerate(t.rows):
             values = [counts.get(c, 0) for c in t.columns if c != "total"]
-            fill(table.add_row(), [name] + [str(v) if v else "" for v in values] + [str(sum(values))])
+            row = table.add_row()
+            fill(row, [name] + [str(v) if v else "" for v in values] + [str(sum(values))])
+            if variant.borders == "shaded" and k % 2 == 0:
+                _fill(row, "DCE6F2")
         total = t.total
         fill(table.add_row(), [t.total_label] + [str(total[c]) for c in t.columns], bold=True)
+        if variant.borders == "shaded":
+            _fill(table.rows[0], "B8CCE4")
+            _fill(table.rows[-1], "B8CCE4")
     if pub.prose_after:
         doc.add_paragraph("")
         for text in pub.prose_after:
@@ -306,17 +327,21 @@ def entry(name, pub, made_from, made_with, expect="build", why=None):
 @click.command()
 @click.option("--out", type=click.Path(file_okay=False), default=str(ROOT / "tests" / "documents"),
               show_default=True)
-def main(out):
+@click.option("--only", help="Make only the documents whose name holds this text (the others stay listed).")
+def main(out, only):
     """Make every test document and tests/documents/documents.yml."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     pubs = {f: publication(f) for f in SEEDS}
     entries = []
+    chosen = (lambda name: only in name) if only else (lambda name: True)
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
         for file, v in WORD:
             variant = VARIANTS[v]
             name = f"{_stem(file)}-{v}"
+            if not chosen(name):
+                continue
             docx = word_document(pubs[file], variant, work / f"{name}.docx")
             shutil.copy(soffice_pdf(docx, work), out / f"{name}.pdf")
             entries.append(entry(f"{name}.pdf", pubs[file], file,
@@ -327,6 +352,8 @@ def main(out):
         for file, v in PAGEBREAK:
             variant = dataclasses.replace(VARIANTS[v], name_cm=PAGEBREAK_NAME_CM)
             name = f"{_stem(file)}-pagebreak"
+            if not chosen(name):
+                continue
             for padding in range(0, 40):
                 docx = word_document(pubs[file], variant, work / f"{name}.docx", padding=padding)
                 pdf = soffice_pdf(docx, work)
@@ -343,15 +370,21 @@ def main(out):
             click.echo(f"{name}.pdf ({cut} across pages)")
         for file in HTML:
             name = f"{_stem(file)}-html"
+            if not chosen(name):
+                continue
             page = html_document(pubs[file], work / f"{name}.html")
             chromium_pdf(page, out / f"{name}.pdf")
             entries.append(entry(f"{name}.pdf", pubs[file], file,
                                  "HTML table (banded rows, header in thead) printed to PDF by Chromium"))
             click.echo(f"{name}.pdf")
-    by_name = {e["file"]: e for e in entries}
+    listed = out / "documents.yml"
+    kept = [e for e in yaml.safe_load(listed.read_text(encoding="utf-8")) or []] if only and listed.exists() else []
+    by_name = {e["file"]: e for e in kept + entries}
     for pdf, how in TEXTS:
         source = by_name[pdf]
         name = pdf.replace(".pdf", f"-{how}.txt")
+        if not chosen(name):
+            continue
         pdftotext(out / pdf, out / name, layout=(how == "layout"))
         pub = pubs[source["made_from"][4:]]
         if how == "layout":
@@ -360,6 +393,8 @@ def main(out):
             entries.append(entry(name, pub, source["made_from"][4:], f"pdftotext (no -layout) of {pdf}",
                                  expect="refuse", why="cell positions are gone"))
         click.echo(name)
+    made = {e["file"] for e in entries}
+    entries = [e for e in kept if e["file"] not in made] + entries
     header = ("# The test documents, made by tools/make_fixtures.py (`make fixtures`) from the\n"
               "# publications of raw/ with the tools users have. `expect: build`: the document builds\n"
               "# exactly the cells of `made_from`; `expect: refuse`: the build stops at a line of it.\n")

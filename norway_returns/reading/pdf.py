@@ -246,6 +246,23 @@ def _grid_agrees(rows):
     return True
 
 
+def _rows_beside(table, pool):
+    """Whether a table's rows go on right above or below a grid of lines: then the lines
+    are shading (filled rows, a row or two at a time), not the table's rules."""
+    boxes = [c for row in table for c in row if c is not None]
+    x0, x1 = min(b[0] for b in boxes), max(b[2] for b in boxes)
+    top, bottom = min(b[1] for b in boxes), max(b[3] for b in boxes)
+    height = statistics.median(max(c[3] for c in row if c) - min(c[1] for c in row if c)
+                               for row in table if any(row))
+    near = [w for w in pool if x0 <= (w["x0"] + w["x1"]) / 2 <= x1
+            and (bottom <= w["top"] < bottom + 1.5 * height or top - 1.5 * height < w["bottom"] <= top)]
+    for v in _printed_lines(near) if near else []:
+        split = _split_row(v)
+        if split and split[1]:
+            return True
+    return False
+
+
 # --- tables without rules --------------------------------------------------------
 
 
@@ -596,7 +613,7 @@ def _document_items(pages, name):
         for table in ruled:
             mine = list(pool)
             rows = _ruled_rows(table, mine)
-            if _grid_agrees(rows):
+            if _grid_agrees(rows) and not _rows_beside(table, mine):
                 pool = mine
                 items += [Item(number, top, cells=cells) for top, cells in rows]
         items += [Item(number, v.top, vline=v) for v in _printed_lines(pool)]
