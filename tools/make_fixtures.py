@@ -81,7 +81,8 @@ TEXTS = [
     ("2022-06-en-grid.pdf", "layout"), ("2024-03-no-noborders.pdf", "layout"),
     ("2024-05-en-banded.pdf", "layout"), ("2025-02-en-html.pdf", "layout"),
     ("2025-02-en-noborders.pdf", "layout"),
-    ("2022-06-en-noborders.pdf", "plain"), ("2024-03-no-grid.pdf", "plain"),
+    ("2022-06-en-pagebreak.pdf", "layout"), ("2024-03-no-shaded.pdf", "layout"),
+    ("2022-06-en-noborders.pdf", "plain"), ("2024-03-no-grid.pdf", "plain"), ("2025-02-en-html.pdf", "plain"),
 ]
 
 
