@@ -114,3 +114,17 @@ def test_page_numbers_in_a_layout_text_are_never_rows(tmp_path, db):
         result = run_cli("--raw", raw, "--db", raw / "out.db")
         assert result.returncode == 0, result.stderr
         assert cells(raw / "out.db", "2025-02") == [tuple(r) for r in db.execute(CELLS, ("2025-02",))]
+
+
+def test_cells_shifted_by_the_layout_keep_their_order():
+    # pdftotext -layout of March 2024 (no borders), destination table, page 6 under no
+    # header: "Østerrike 1 2 3" printed its Bortvisning and Dublin cells 3-4 characters right
+    # of the columns' other numbers ("Sum 64 130 171 189 554" stands at 38-40, 59-62,
+    # 67-70, 89-92 and 101-104). Nearest alone would put the 1 under Dublin; in order it
+    # is Bortvisning, and the 2 Dublin.
+    from norway_returns.reading.positional import align
+
+    columns = [(38, 40), (59, 62), (67, 70), (89, 92), (101, 104)]
+    assert align([(65, 66), (73, 74), (103, 104)], columns) == [1, 2, 4]
+    assert align([(38, 40), (59, 62), (67, 70), (89, 92), (101, 104)], columns) == [0, 1, 2, 3, 4]
+    assert align([(1, 2)] * 6, columns) is None  # more numbers than columns
