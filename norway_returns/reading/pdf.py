@@ -28,6 +28,7 @@ pdfplumber or pdfminer exception leaves this module.
 """
 
 import bisect
+import functools
 import itertools
 import re
 import statistics
@@ -39,7 +40,7 @@ from .countries import countries
 from ..errors import BuildError
 from .extract import Line
 from .tables import is_header_line
-from .vocabulary import header_phrases, norm, table_kind, total_labels
+from .vocabulary import header_phrases, load, norm, table_kind, total_labels
 
 # A monthly publication has a handful of pages; far more is not one.
 MAX_PAGES = 200
@@ -571,7 +572,7 @@ def _furniture_key(text):
 
 
 # Page furniture stands among the first or last lines of a page.
-FURNITURE_ZONE = 2
+FURNITURE_ZONE = 3
 
 
 def _mark_furniture(seq, name):
@@ -602,7 +603,22 @@ def names_a_row(name):
     a wrapped one), or the Total row. Such a line is data wherever it stands ("Page 3" or
     a running title is not)."""
     C = countries()
-    return bool(name) and bool(C.code(name) or C.is_prefix(name) or norm(name) in total_labels())
+    return bool(name) and bool(C.code(name) or C.is_prefix(name) or norm(name) in _name_tails()
+                               or norm(name) in total_labels())
+
+
+@functools.cache
+def _name_tails():
+    """The last words of every known country name, as they stand on a wrapped name's last line
+    ("Herzegovina", "of the Congo")."""
+    C = countries()
+    names = [row[k] for row in C.rows.values() for k in ("name_en", "name_no") if row.get(k)]
+    names += list(load("countries").get("aliases", {}))
+    tails = set()
+    for name in names:
+        n = norm(name)
+        tails.update(n[m.end():] for m in re.finditer(r"[ -]+", n))
+    return tails - {""}
 
 
 def _document_items(pages, name):

@@ -23,7 +23,7 @@ _TOKEN = re.compile(r"\S+")
 # a cell of a number column: digits, maybe with a stray point or mark
 _NUMBER = re.compile(r"[0-9][0-9.,]*|[^\w\s]")
 _LETTER = re.compile(r"[^\W\d_]")
-FURNITURE_ZONE = 2  # lines at a page's head or foot that may be furniture
+FURNITURE_ZONE = 3  # lines at a page's head or foot that may be furniture
 LINE_HEIGHT = 10  # a text line as points, for pdf.py's grouping of header words
 
 
