@@ -32,3 +32,18 @@ def sweep(folder, pattern=".*.tmp"):
         pid = stale.name.rsplit(".", 2)[-2]
         if pid.isdigit() and not running(int(pid)):
             stale.unlink(missing_ok=True)
+
+
+def write_atomically(path, data):
+    """Write `data` (bytes) to `path` whole or not at all: a temp file beside it, synced,
+    then renamed over it."""
+    path = Path(path)
+    tmp = temp_path(path)
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

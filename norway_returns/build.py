@@ -8,7 +8,7 @@ import sys
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import click
@@ -23,6 +23,7 @@ from .reading.figures import FIGURES, read_figures
 from .checking.reconcile import reconcile_table
 from .reading.sources import read_manifest
 from .reading.tables import find_tables
+from .reading.title import read_title
 from .reading.vocabulary import categories
 
 KINDS = ("nationality", "destination")
@@ -198,9 +199,26 @@ def _progress(documents):
     return contextlib.nullcontext(documents)
 
 
+def stated(doc, lines):
+    """The document with the period, language and title its own title states, checked
+    against what its manifest entry says (an entry may leave them out)."""
+    title = read_title(lines)
+    found = dict(period=title.period, language=title.language) if title else {}
+    for key, example in (("period", '"YYYY-MM"'), ("language", "en or no")):
+        given = getattr(doc, key)
+        if title and given is not None and given != found[key]:
+            raise BuildError("raw/manifest.yml", doc.manifest_line, f"{key} {given}, but {title.where} says "
+                             f"{title.text!r} ({key} {found[key]}): correct the entry, or leave {key} out")
+        if given is None and not title:
+            raise BuildError("raw/manifest.yml", doc.manifest_line, f"no {key}: {doc.name} states none in a title line (such as "
+                             f"'Statistics for May 2024'); give `{key}: {example}` in its entry")
+    return replace(doc, **found, title=doc.title or (title.text if title else None)) if title else doc
+
+
 def document_rows(doc, lines, corrections, used):
     """One publication -> its rows of every table but `publications`, in plain JSON values
     (so that they can be cached), with the printed names it used and its summary line."""
+    doc = stated(doc, lines)
     results, figures, top, checks = load_document(doc, corrections, used, lines)
     tables = {name: [] for name in ("returns", "published_totals", "monthly_figures", "figure_sources",
                                     "convicted_top_nationalities", "checks")}
@@ -229,7 +247,8 @@ def document_rows(doc, lines, corrections, used):
                f"{statuses['printed']} cells printed, {statuses['repaired']} repaired, "
                f"{statuses['corrected']} corrected; checks {outcomes['ok']} ok, {outcomes['repaired']} repaired, "
                f"{outcomes['corrected']} corrected, {outcomes['mismatch']} mismatch")
-    return dict(tables=tables, names=names, summary=summary, mismatches=mismatches)
+    return dict(tables=tables, names=names, summary=summary, mismatches=mismatches,
+                document=dict(period=doc.period, language=doc.language, title=doc.title))
 
 
 def _publication(doc):
@@ -263,6 +282,7 @@ def collect(raw, cache_dir=None):
     cached_rows = Entries(cache_dir, "rows", fingerprint())
     keep_rows = {doc.name for doc in documents if cacheable(doc) and doc.name not in corrected}
     to_read = [d for d in documents if not (d.name in keep_rows and cached_rows.has(d, _manifest_salt(d)))]
+    parts = []
     with Extractions(to_read, cache_dir) as extracted, _progress(documents) as progress:
         # (the documents to read are being read meanwhile; an unreadable entry is read below)
         built = {}
@@ -275,15 +295,23 @@ def collect(raw, cache_dir=None):
                 part = document_rows(doc, extracted.lines(doc), corrections, used)
                 if doc.name in keep_rows:
                     cached_rows.store(doc, part, _manifest_salt(doc))
-            rows["publications"].append(_publication(doc))
-            for name, table in part["tables"].items():
-                if name == "checks":
-                    table = [dict(id=len(rows["checks"]) + k + 1, **c) for k, c in enumerate(table)]
-                rows[name] += table
-            for printed, code in part["names"]:
-                names.setdefault((printed, doc.language), code)
-            summary.lines.append(part["summary"])
-            summary.mismatches += part["mismatches"]
+            parts.append((replace(doc, **part["document"]), part))
+    # In the order of the periods the documents state (an entry may leave its period out).
+    parts.sort(key=lambda p: p[0].period)
+    for (a, _), (b, _) in zip(parts, parts[1:]):
+        if a.period == b.period:
+            raise BuildError("raw/manifest.yml", b.manifest_line, f"{b.name} is for {b.period}, as is {a.name} "
+                             f"(line {a.manifest_line}): one publication a month")
+    for doc, part in parts:
+        rows["publications"].append(_publication(doc))
+        for name, table in part["tables"].items():
+            if name == "checks":
+                table = [dict(id=len(rows["checks"]) + k + 1, **c) for k, c in enumerate(table)]
+            rows[name] += table
+        for printed, code in part["names"]:
+            names.setdefault((printed, doc.language), code)
+        summary.lines.append(part["summary"])
+        summary.mismatches += part["mismatches"]
     for c in corrections:
         if id(c) not in used:
             file, line = c.where.rsplit(":", 1)

@@ -4,6 +4,7 @@
     norway-returns add FILE_OR_URL     a new publication into raw/ and the manifest, checked by a build
     norway-returns serve               the site, as `make serve` runs it
     norway-returns publish ...         a deployable copy (`datasette publish`)
+    norway-returns package DIR         the data as files: a Frictionless data package and its DCAT-AP-NO description
 
 `python build_db.py` is `norway-returns build`.
 """
@@ -12,10 +13,12 @@ import sys
 
 import click
 
+from .add import add as run_add
 from .build import build as run_build
 from .errors import BuildError
 from .site.publish import publish
 from .site.serve import serve
+from .writing.package import command as package
 
 
 def fail(message, db_path=None):
@@ -76,8 +79,56 @@ def build(raw, db_path, views):
     click.echo(f"wrote {db_path}")
 
 
+@cli.command()
+@click.argument("source", metavar="FILE_OR_URL")
+@raw_option
+@db_option("The database to replace with the checked build.")
+@click.option("--views", default="sql/views", show_default=True, type=click.Path(file_okay=False),
+              help="Folder of view definitions, one NAME.sql per view.")
+@click.option("--period", metavar="YYYY-MM", help="The month it covers (default: what its title says).")
+@click.option("--language", type=click.Choice(["en", "no"]), help="Its language (default: what its title says).")
+@click.option("--title", help="Its title (default: its title line).")
+@click.option("--source-url", metavar="URL", help="Where it was published (default: the URL it was fetched from).")
+@click.option("--damaged", metavar="TEXT",
+              help="What its extraction damaged (an OCR'd text, say): lets the build repair cells from the "
+                   "printed sums, where they decide.")
+@click.option("--replace", is_flag=True, help="Replace the document already listed for its period and language.")
+@click.option("--timeout", default=30.0, show_default=True, metavar="SECONDS",
+              help="How long a download may take in all.")
+def add(source, raw, db_path, views, period, language, title, source_url, damaged, replace, timeout):
+    """Add a publication (a PDF or an extracted text, a file or an http(s) URL) to RAW.
+
+    Its period, language and title are read from its own title line ("Statistics for
+    May 2024", "Månedsstatistikk mai 2024"); the options override them. It is copied into
+    RAW as YYYY-MM-LANG.pdf (or .txt), its entry appended to RAW/manifest.yml with its
+    sha256, and the whole of RAW built. If that build fails, RAW and the manifest stay
+    exactly as they were and the build's FILE:LINE message says why; if it succeeds,
+    the database is replaced with the checked build.
+
+    \b
+    Examples:
+        norway-returns add ~/Downloads/manedsstatistikk-mars-2025.pdf
+        norway-returns add https://example.org/statistics-march-2025.pdf
+        norway-returns add scan.txt --period 2024-05 --language en --damaged "OCR: garbled totals"
+    """
+    try:
+        added = run_add(source, raw, db_path, views, period=period, language=language, title=title,
+                        source_url=source_url, damaged=damaged, replace=replace, timeout=timeout)
+    except BuildError as e:
+        fail(f"{e}\nnothing added: {raw}/ and {db_path} are as they were")
+    except OSError as e:
+        fail(f"{e.filename or source}: {e.strerror}\nnothing added: {raw}/ and {db_path} are as they were")
+    e = added.entry
+    click.echo(f"added {added.file}: {e['period']} {e['language']}" + (f", {e['title']!r}" if e.get("title") else "")
+               + (f" (replacing {added.replaced})" if added.replaced else ""))
+    click.echo(f"sha256 {e['sha256']}")
+    click.echo(added.publication_line())
+    click.echo(f"wrote {db_path}")
+
+
 cli.add_command(serve)
 cli.add_command(publish)
+cli.add_command(package)
 
 
 def main():

@@ -134,11 +134,16 @@ def _table_regions(texts):
 
 
 def extract(document):
-    suffix = document.path.suffix.lower()
+    return extract_file(document.path, document.name)
+
+
+def extract_file(path, name):
+    """Lines of cells from the file at `path`, named `name` (raw/FILE) in what they say."""
+    suffix = path.suffix.lower()
     if suffix in (".txt", ".text"):
-        return extract_text(document.path, document.name)
+        return extract_text(path, name)
     if suffix == ".pdf":
         from .pdf import extract_pdf  # pdfplumber is imported only for PDFs
 
-        return extract_pdf(document.path, document.name)
-    raise BuildError(document.name, None, f"no extractor for {suffix or 'files without a suffix'}")
+        return extract_pdf(path, name)
+    raise BuildError(name, None, f"no extractor for {suffix or 'files without a suffix'}")

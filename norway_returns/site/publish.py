@@ -3,36 +3,46 @@
     norway-returns publish files DIR        # a deployable directory, no network
     norway-returns publish command fly      # print the command that deploys to Fly
     norway-returns publish command cloudrun
+
+A copy serves the data package at /package/ as the site does: `files` writes it from the
+database; before deploying with the printed command, `make package` writes package/.
 """
 
 import shlex
 import shutil
 import subprocess
+import tempfile
 from importlib.metadata import version
 from pathlib import Path
 
 import click
 
+from ..writing.package import build as build_package
 from .serve import ROOT, SETTINGS, datasette
 
 APP = "norway-returns"
 
 
-def publish_args(provider, db="returns.db", *extra):
-    """`datasette publish PROVIDER ...` with Datasette and its plugins pinned to the versions here."""
+def publish_args(provider, db="returns.db", *extra, package="package"):
+    """`datasette publish PROVIDER ...` with Datasette and its plugins pinned to the versions here,
+    and the data package (`norway-returns package`) served at /package/."""
     settings = " ".join(f"--setting {name} {value}" for name, value in SETTINGS.items())
     return [datasette(), "publish", provider, str(db), "--metadata", str(ROOT / "metadata.yml"),
-            "--plugins-dir", str(ROOT / "plugins"),
+            "--plugins-dir", str(ROOT / "plugins"), "--static", f"package:{package}",
             "--install", f"datasette=={version('datasette')}",
             "--install", f"datasette-vega=={version('datasette-vega')}",
             "--extra-options", settings, *extra]
 
 
 def generate(db, directory):
-    """Write the files a Fly deployment is built from (Dockerfile, fly.toml, data) into `directory`."""
+    """Write the files a Fly deployment is built from (Dockerfile, fly.toml, data and the data
+    package made from the same database) into `directory`."""
     directory = Path(directory)
     shutil.rmtree(directory, ignore_errors=True)
-    subprocess.run(publish_args("fly", db, "--app", APP, "--generate-dir", str(directory)), check=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        package = build_package(db, Path(tmp) / "package", ROOT / "metadata.yml")
+        subprocess.run(publish_args("fly", db, "--app", APP, "--generate-dir", str(directory), package=package),
+                       check=True)
     return directory
 
 

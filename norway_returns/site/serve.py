@@ -39,9 +39,12 @@ def inspect(db, inspect_file):
 
 
 def command(db="returns.db", inspect_file="inspect-data.json", metadata=ROOT / "metadata.yml",
-            host="127.0.0.1", port=8001):
+            host="127.0.0.1", port=8001, package=None):
+    """package: the folder `norway-returns package` wrote, served at /package/ when given."""
     args = [datasette(), "serve", "-i", str(db), "--inspect-file", str(inspect_file),
             "--metadata", str(metadata), "--plugins-dir", str(ROOT / "plugins"), "-h", host, "-p", str(port)]
+    if package:
+        args += ["--static", f"package:{package}"]
     for name, value in SETTINGS.items():
         args += ["--setting", name, str(value)]
     return args
@@ -54,12 +57,12 @@ def free_port():
 
 
 @contextlib.contextmanager
-def running(db, folder):
+def running(db, folder, package=None):
     """The site serving `db` on a free port, as `make serve` runs it: yields (base URL, process)."""
     inspect_file = Path(folder) / "inspect-data.json"
     inspect(db, inspect_file)
     port = free_port()
-    proc = subprocess.Popen(command(db, inspect_file, port=port), stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen(command(db, inspect_file, port=port, package=package), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -88,7 +91,9 @@ def running(db, folder):
               help="Datasette's table counts for the immutable database; remade when older than it.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8001, show_default=True, help="Port to listen on.")
-def serve(db, inspect_file, host, port):
+@click.option("--package", default="package", show_default=True, type=click.Path(file_okay=False),
+              help="The data package (`norway-returns package DIR`), served at /package/ when the folder exists.")
+def serve(db, inspect_file, host, port, package):
     """Serve the database with Datasette, exactly as `make serve` does: immutable, with
     this project's metadata, plugins and settings (a 2-second SQL time limit among them).
 
@@ -98,5 +103,6 @@ def serve(db, inspect_file, host, port):
     """
     if not Path(inspect_file).exists() or Path(inspect_file).stat().st_mtime < Path(db).stat().st_mtime:
         inspect(db, inspect_file)
-    args = command(db, inspect_file, host=host, port=port)
+    args = command(db, inspect_file, host=host, port=port,
+                   package=package if (Path(package) / "datapackage.json").exists() else None)
     os.execv(args[0], args)

@@ -1,0 +1,148 @@
+"""`norway-returns add`: a new publication into raw/ and the manifest, checked by a build.
+
+The document (a file or an address) is read for its own title (period, language,
+title); options override what it says. raw/ is copied to a staging folder beside it,
+with the document and its entry added, and the whole is built there. Only when that
+build succeeds are the document and the manifest written into raw/ (each whole or not
+at all) and the checked database put in place; otherwise raw/ is left exactly as it was.
+"""
+
+import datetime
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .atomic import write_atomically
+from .build import build
+from .errors import BuildError
+from .reading.cache import cache_root
+from .reading.download import download, is_url, kind_of
+from .reading.extract import extract_file
+from .reading.sources import MAX_DOCUMENT_BYTES, NOT_DOCUMENTS, check_period, load_yaml_list, sha256
+from .reading.title import read_title
+from .writing.manifest import with_entry
+
+
+@dataclass
+class Added:
+    file: str  # raw/NAME
+    entry: dict
+    replaced: str | None  # raw/NAME of the document it replaced
+    summary: object  # the build's Summary
+
+    def publication_line(self):
+        return next((l for l in self.summary.lines if f" {self.file}:" in l), "")
+
+
+def _read_source(source, timeout):
+    if is_url(source):
+        return download(source, timeout), source
+    path = Path(source)
+    if not path.is_file():
+        raise BuildError(source, None, "no such file")
+    if path.stat().st_size > MAX_DOCUMENT_BYTES:
+        raise BuildError(source, None, f"{path.stat().st_size / 1e6:.1f} MB: too large for a monthly publication")
+    return path.read_bytes(), None
+
+
+def _stated(path, name):
+    """The Title a document states (None if none), read as the build reads it."""
+    return read_title(extract_file(path, name))
+
+
+def _existing(raw, manifest):
+    """(entry, period, language) for each entry of the manifest, periods and languages
+    read from the documents' titles where an entry leaves them out."""
+    out = []
+    for e in load_yaml_list(manifest, "manifest") if manifest.exists() else []:
+        language = "no" if e.get("language") is False else e.get("language")
+        period = None if e.get("period") is None else str(e["period"])
+        if (period is None or language is None) and (raw / str(e.get("file"))).is_file():
+            title = _stated(raw / str(e["file"]), f"raw/{e['file']}")
+            period, language = period or (title and title.period), language or (title and title.language)
+        out.append((e, period, language))
+    return out
+
+
+def add(source, raw="raw", db_path="returns.db", views="sql/views", period=None, language=None, title=None,
+        source_url=None, damaged=None, replace=False, timeout=30.0):
+    """Add the publication at `source` (a path or an http(s) URL); returns Added.
+    Raises BuildError, leaving raw/ and the database as they were."""
+    raw, db_path = Path(raw), Path(db_path)
+    data, url = _read_source(source, timeout)
+    suffix = kind_of(data, source)
+    if period is not None:
+        check_period(period, "--period", None)
+
+    with tempfile.TemporaryDirectory(prefix=".add-", dir=raw.resolve().parent) as staging:
+        staging = Path(staging)
+        probe = staging / f"document{suffix}"
+        probe.write_bytes(data)
+        stated = _stated(probe, str(source))
+        period = period or (stated and stated.period)
+        language = language or (stated and stated.language)
+        for what, value, option in (("period", period, "--period YYYY-MM"), ("language", language, "--language en|no")):
+            if not value:
+                raise BuildError(source, None, f"states no {what} in a title line (such as 'Statistics for "
+                                 f"May 2024' or 'Månedsstatistikk mai 2024'): give {option}")
+        name = f"{period}-{language}{suffix}"
+        digest = sha256(probe)
+
+        manifest = raw / "manifest.yml"
+        replacing = None
+        for e, p, lang in _existing(raw, manifest):
+            if str(e.get("sha256", "")).lower() == digest:
+                raise BuildError(f"raw/{manifest.name}", e["__line__"], f"this document is already listed, as "
+                                 f"{e.get('file')}: nothing to add")
+            if (p, lang) == (period, language):
+                if not replace:
+                    raise BuildError(f"raw/{manifest.name}", e["__line__"], f"{period} in {language} is already "
+                                     f"listed, as {e.get('file')}: give --replace to replace it")
+                replacing = e
+        if (raw / name).exists() and not (replacing and str(replacing["file"]) == name):
+            raise BuildError(f"raw/{name}", None, "is already in raw/ (but not listed for "
+                             f"{period} {language}): move it away first")
+
+        entry = dict(file=name, period=period, language=language,
+                     title=title or (stated.text if stated else None), sha256=digest,
+                     source_url=source_url or url,
+                     retrieved=datetime.date.today().isoformat() if url else None, damaged=damaged)
+        text = with_entry(manifest, entry, replacing and replacing["__line__"])
+
+        # Stage raw/ as it would be, and build the whole of it.
+        stage = staging / "raw"
+        stage.mkdir()
+        if raw.is_dir():
+            for f in raw.iterdir():
+                if f.name == manifest.name or (replacing and f.name == str(replacing["file"])):
+                    continue
+                _stage(f, stage / f.name)
+        os.replace(probe, stage / name)
+        (stage / manifest.name).write_text(text, encoding="utf-8")
+        checked = staging / "checked.db"
+        summary = build(stage, checked, views, cache_dir=cache_root(db_path))
+
+        # The build holds: write raw/ (the document, then the manifest), then the database.
+        raw.mkdir(parents=True, exist_ok=True)
+        write_atomically(raw / name, data)
+        write_atomically(manifest, text.encode("utf-8"))
+        if replacing and str(replacing["file"]) != name:
+            (raw / str(replacing["file"])).unlink(missing_ok=True)
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(checked), str(db_path))
+    return Added(f"raw/{name}", entry, replacing and f"raw/{replacing['file']}", summary)
+
+
+def _stage(src, dst):
+    """raw/'s entry as it is (a hard link where it can), so the build judges it as in raw/."""
+    if src.is_symlink():
+        os.symlink(os.readlink(src), dst)
+    elif src.is_dir():
+        dst.mkdir()
+    else:
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
