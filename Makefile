@@ -15,7 +15,7 @@ SOURCES := $(wildcard raw/*) $(wildcard norway_returns/*.py norway_returns/*/*.p
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install build serve test screenshots fuzz bench publish-files package loadtest clean
+.PHONY: install build serve test screenshots fuzz bench publish-files package loadtest fixtures clean
 
 install: $(INSTALLED)
 
@@ -55,6 +55,14 @@ bench: $(INSTALLED)
 loadtest: $(INSTALLED)
 	command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk; }
 	$(BIN)/python tools/loadtest.py
+
+# The test documents of tests/documents/ (committed; `make test` does not need these tools):
+# Word documents (python-docx) saved as PDF by LibreOffice, HTML printed by Chromium, poppler's text.
+fixtures: $(INSTALLED) $(CHROMIUM)
+	command -v soffice >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libreoffice-writer-nogui fonts-liberation; }
+	command -v pdftotext >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq poppler-utils; }
+	$(BIN)/pip install --quiet 'python-docx>=1.1,<2'
+	$(BIN)/python tools/make_fixtures.py --out tests/documents
 
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq

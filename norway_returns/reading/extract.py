@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import BuildError
+from . import positional
 
 # A token that stands in a number column of the space-aligned layout: digits, maybe
 # with a stray point ("2."), or a lone non-letter left by extraction.
@@ -116,14 +117,63 @@ def read_text(path, name):
 
 
 def extract_text(path, name):
-    """Lines of cells from a text extraction, TAB-separated or space-aligned."""
+    """Lines of cells from a text extraction: TAB-separated, space-aligned, or by position.
+
+    The layout is decided for each table (from its header to its Total row), not for the
+    file: a text may have TABs in its prose and spaces in its tables, or the reverse. A
+    table with a TAB in any of its lines is TAB-separated; else its cells stand by position
+    if its cells stand apart by runs of spaces (positional.py: `pdftotext -layout`), else
+    it is space-aligned. Lines outside the tables are split as the file's layout says.
+    """
     raw_lines = read_text(path, name)
     tabbed = any("\t" in t for t in raw_lines)
-    lines = []
-    for n, t in enumerate(raw_lines, start=1):
-        cells, problem = (split_tabbed(t), None) if tabbed else split_spaced(t)
-        lines.append(Line(name, n, t, cells, problem))
-    return lines
+    split = [(split_tabbed(t), None) if tabbed else split_spaced(t) for t in raw_lines]
+    # a form feed begins a page (pdftotext); positions are counted after it (and after a BOM)
+    texts = [t.replace("\f", "").replace("\ufeff", "") for t in raw_lines]
+    page_starts = [k for k, t in enumerate(raw_lines) if "\f" in t]
+    # page furniture (a running title, "Page 2 of 5" at a page's head or foot): no cells
+    furniture = positional.furniture(texts, page_starts, _is_header_text) if page_starts else set()
+    for k in furniture:
+        split[k] = (("",), None)
+    for a, b in _table_regions(texts):
+        region = raw_lines[a:b]
+        if any("\t" in t for t in region):
+            split[a:b] = [(split_tabbed(t), None) if k not in furniture else (("",), None)
+                          for k, t in enumerate(region, a)]
+        elif positional.is_positional(texts[a:b]):
+            cells = positional.read_table(texts[a:b], [k - a for k in page_starts if a <= k < b],
+                                          {k - a for k in furniture if a <= k < b}, _is_header_text)
+            split[a:b] = [(c, p) if c is not None else (split_spaced(t)[0], None)
+                          for (c, p), t in zip(cells, texts[a:b])]
+        else:
+            split[a:b] = [split_spaced(t) if k not in furniture else (("",), None) for k, t in enumerate(region, a)]
+    return [Line(name, n, t, cells, problem) for n, (t, (cells, problem)) in enumerate(zip(raw_lines, split), 1)]
+
+
+def _is_header_text(text):
+    from .tables import is_header_line
+
+    return is_header_line(Line("", 0, text, (text,)))
+
+
+def _table_regions(texts):
+    """(first, end) of each table's lines: a header block followed by rows, to the Total row."""
+    i, n = 0, len(texts)
+    while i < n:
+        if _is_header_text(texts[i]):
+            j = i
+            while j < n and (_is_header_text(texts[j]) or not texts[j].strip()):
+                j += 1
+            if j < n and positional.row_shape(texts[j]) is not None:
+                k = j
+                while k < n and not positional.is_total_row(texts[k]):
+                    k += 1
+                yield i, min(k + 1, n)
+                i = k + 1
+                continue
+            i = j
+            continue
+        i += 1
 
 
 def extract(document):

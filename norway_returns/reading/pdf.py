@@ -28,17 +28,19 @@ pdfplumber or pdfminer exception leaves this module.
 """
 
 import bisect
+import functools
 import itertools
 import re
 import statistics
 import unicodedata
 from collections import Counter
+from dataclasses import dataclass
 
 from .countries import countries
 from ..errors import BuildError
 from .extract import Line
 from .tables import is_header_line
-from .vocabulary import header_phrases, norm, table_kind, total_labels
+from .vocabulary import header_phrases, load, norm, table_kind, total_labels
 
 # A monthly publication has a handful of pages; far more is not one.
 MAX_PAGES = 200
@@ -229,6 +231,39 @@ def _ruled_rows(table, pool):
     return rows
 
 
+def _grid_agrees(rows):
+    """Whether the cells a grid of lines makes are a table's cells: a header row of known
+    labels, rows of one number (or none) per cell. Lines that are not a table's rules
+    (shading of banded rows, a rule under some columns only) make cells that hold two
+    numbers, or half a label; such a page is read by where its words stand."""
+    phrases = header_phrases()
+    for _, cells in rows:
+        values = [c for c in cells[1:] if c]
+        if any(ch.isdigit() for c in values for ch in c):
+            if any(len(c.split()) > 1 for c in values):
+                return False
+        elif any(norm(c) not in phrases for c in values):
+            return False
+    return True
+
+
+def _rows_beside(table, pool):
+    """Whether a table's rows go on right above or below a grid of lines: then the lines
+    are shading (filled rows, a row or two at a time), not the table's rules."""
+    boxes = [c for row in table for c in row if c is not None]
+    x0, x1 = min(b[0] for b in boxes), max(b[2] for b in boxes)
+    top, bottom = min(b[1] for b in boxes), max(b[3] for b in boxes)
+    height = statistics.median(max(c[3] for c in row if c) - min(c[1] for c in row if c)
+                               for row in table if any(row))
+    near = [w for w in pool if x0 <= (w["x0"] + w["x1"]) / 2 <= x1
+            and (bottom <= w["top"] < bottom + 1.5 * height or top - 1.5 * height < w["bottom"] <= top)]
+    for v in _printed_lines(near) if near else []:
+        split = _split_row(v)
+        if split and split[1]:
+            return True
+    return False
+
+
 # --- tables without rules --------------------------------------------------------
 
 
@@ -291,12 +326,50 @@ def _split_row(vline):
     return words[:k], rest
 
 
+def _spans(words):
+    """Where numbers stand: the x-ranges of number words merged where they overlap.
+
+    Right-aligned numbers share a right edge, centred ones a centre, so over a whole
+    table the numbers of one column overlap one another and not the next column's.
+    """
+    spans = []
+    for w in sorted(words, key=lambda w: w["x0"]):
+        if spans and w["x0"] <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], w["x1"])
+        else:
+            spans.append([w["x0"], w["x1"]])
+    return [tuple(s) for s in spans]
+
+
+def _apart(span, label):
+    """How far a span of numbers stands from a label: (gap between them, distance of centres)."""
+    _, x0, x1 = label
+    gap = max(0.0, x0 - span[1], span[0] - x1)
+    return gap, abs((x0 + x1) / 2 - (span[0] + span[1]) / 2)
+
+
 class Columns:
-    def __init__(self, labels):
-        self.labels = [l for l, _, _ in labels]
-        # a number belongs to the column whose span holds its centre; spans meet
-        # halfway between neighbouring labels
-        self.bounds = [(labels[k][2] + labels[k + 1][1]) / 2 for k in range(len(labels) - 1)]
+    """An unruled table's columns: named by the header's labels, placed where its numbers stand.
+
+    One span of numbers per label: each label takes the span of numbers standing under
+    it (in order where there are as many spans as labels, else the nearest); a label
+    with no numbers under it keeps its own extent. A number belongs to the column whose
+    span holds it, the boundaries lying halfway between neighbouring columns.
+    """
+
+    def __init__(self, labels, numbers=()):
+        spans = _spans(numbers)
+        if spans and len(spans) == len(labels):
+            placed = [(l, x0, x1) for (l, _, _), (x0, x1) in zip(labels, spans)]
+        else:
+            mine = {k: [] for k in range(len(labels))}
+            for span in spans:
+                mine[min(range(len(labels)), key=lambda k: _apart(span, labels[k]))].append(span)
+            placed = [(l, min(s[0] for s in mine[k]), max(s[1] for s in mine[k])) if mine[k] else (l, x0, x1)
+                      for k, (l, x0, x1) in enumerate(labels)]
+        self.labels = [l for l, _, _ in placed]
+        self.spans = [(x0, x1) for _, x0, x1 in placed]
+        self.bounds = [(placed[k][2] + placed[k + 1][1]) / 2 for k in range(len(placed) - 1)]
 
     def __len__(self):
         return len(self.labels)
@@ -320,50 +393,138 @@ def _place(numbers, columns):
     return cells, problem
 
 
-def _unruled_table(vlines, start, name):
-    """A header at vlines[start:]: (items, index after the table) or None if it is no table header.
+@dataclass
+class Item:
+    """Something printed on a page: a printed line (`vline`), or a row of a ruled table (`cells`)."""
 
-    Items are (top, cells, problem) in reading order.
-    """
+    page: int
+    top: float
+    vline: VLine | None = None
+    cells: tuple | None = None
+    furniture: bool = False
+
+
+def _header_block(seq, start, name):
+    """The header lines of an unruled table from seq[start]: (block of VLines, index after it)."""
     block, j = [], start
-    while j < len(vlines) and _is_header_vline(vlines[j], name):
-        if block and vlines[j].top - block[-1].bottom > 2 * max(block[-1].height, 1):
+    while j < len(seq) and seq[j].vline and not seq[j].furniture and seq[j].page == seq[start].page \
+            and _is_header_vline(seq[j].vline, name):
+        v = seq[j].vline
+        if block and v.top - block[-1].bottom > 2 * max(block[-1].height, 1):
             break
-        block.append(vlines[j])
+        block.append(v)
         j += 1
-    labels = header_columns(block)
+    return block, j
+
+
+def _is_table_header(labels):
     known = [l for l, _, _ in labels if norm(l) in header_phrases()]
-    if len(labels) < 2 or not any(norm(l) in total_labels() for l in known) or j >= len(vlines):
+    return len(labels) >= 2 and any(norm(l) in total_labels() for l in known)
+
+
+def _unruled_table(seq, start, name):
+    """A header at seq[start]: (out items, index after the table) or None if it is no table header.
+
+    The table runs to its Total row, over page breaks: on a following page, under its
+    header repeated or not, past page furniture and a repeated title. Its columns are
+    found from the header's labels and where the numbers stand (Columns), for each run
+    of rows under one header.
+    """
+    block, j = _header_block(seq, start, name)
+    labels = header_columns(block)
+    if not _is_table_header(labels):
         return None
     # a table header is followed by rows: maybe the first lines of a wrapped name, then numbers
-    for k in range(j, min(j + 4, len(vlines))):
-        split = _split_row(vlines[k])
+    ahead = [it for it in seq[j:j + 8] if not it.furniture][:4]
+    for it in ahead:
+        split = _split_row(it.vline) if it.vline else None
         if split is None:
             return None
         if split[1]:
             break
     else:
         return None
-    columns = Columns(labels)
-    items = [(block[0].top, ("",) + tuple(l for l, _, _ in labels), None)]
 
-    # the rows: printed lines up to the Total row, a title, a header, prose or a wide gap
-    body, k = [], j
-    while k < len(vlines):
-        v = vlines[k]
-        if table_kind(v.text) or _is_header_vline(v, name):
-            break
+    # the body: ("header", first item, labels), ("row", item, split), ("other", item)
+    body, ends = [("header", seq[start], labels)], [j]  # ends: where each entry ends in seq
+    rows_here, k = [], j  # rows_here: the rows of the current page, for the row pitch
+    while k < len(seq):
+        it = seq[k]
+        if it.furniture:
+            body.append(("other", it, None))
+            k += 1
+            ends.append(k)
+            continue
+        if it.vline is None:
+            break  # a ruled table
+        if rows_here and it.page != rows_here[-1][0].page:
+            rows_here = []
+        v = it.vline
+        if table_kind(v.text):
+            if rows_here:
+                break  # a title below rows on the same page: the next table
+            body.append(("other", it, None))  # the title repeated at the head of a page
+            k += 1
+            ends.append(k)
+            continue
+        if _is_header_vline(v, name):
+            block, after = _header_block(seq, k, name)
+            labels = header_columns(block)
+            if not _is_table_header(labels):
+                break
+            body.append(("header", it, labels))
+            k = after
+            ends.append(k)
+            continue
         split = _split_row(v)
         if split is None:
             break
-        if body and v.top - body[-1][0].top > 1.8 * _pitch(body):
+        if rows_here and v.top - rows_here[-1][0].vline.top > 1.8 * _pitch([(r.vline, s) for r, s in rows_here]):
             break  # a page footer, or text below the table
-        body.append((v, split))
+        body.append(("row", it, split))
+        rows_here.append((it, split))
         k += 1
+        ends.append(k)
         if split[0] and norm(" ".join(w["text"] for w in split[0])) in total_labels():
             break
-    items += _rows(body, columns)
-    return items, k
+    while body[-1][0] == "other":  # furniture or a title after the last row is not the table's
+        body.pop()
+        ends.pop()
+    k = ends[-1]
+
+    out, columns, run = [], None, []
+
+    def flush():
+        if run:
+            for page_rows in _by_page(run):
+                out.extend((page, "row", cells, problem) for page, cells, problem in _rows(page_rows, columns))
+            run.clear()
+
+    for n, (what, it, extra) in enumerate(body):
+        if what == "header":
+            flush()
+            numbers = []
+            for what2, _, split in body[n + 1:]:
+                if what2 == "header":
+                    break
+                if what2 == "row":
+                    numbers += split[1]
+            columns = Columns(extra, numbers)
+            out.append((it.page, "row", ("",) + tuple(l for l, _, _ in extra), None))
+        elif what == "row":
+            run.append((it, extra))
+        else:
+            flush()
+            out.append((it.page, "furniture" if it.furniture else "prose", it.vline.text, None))
+    flush()
+    return out, k
+
+
+def _by_page(run):
+    pages = {}
+    for it, split in run:
+        pages.setdefault(it.page, []).append((it, split))
+    return list(pages.values())
 
 
 def _pitch(body):
@@ -373,10 +534,11 @@ def _pitch(body):
     return statistics.median(gaps) if len(gaps) >= 2 else max(gaps + [2 * body[-1][0].height])
 
 
-def _rows(body, columns):
-    """Printed lines of a table body -> rows, each wrapped name joined with its numbers."""
-    if not body:
-        return []
+def _rows(run, columns):
+    """Printed lines of one page of a table body, [(item, split)] -> [(page, cells, problem)],
+    each wrapped name joined with its numbers."""
+    body = [(it.vline, split) for it, split in run]
+    page = run[0][0].page
     pitch = _pitch(body)
     # lines closer than the row pitch belong to one row
     segments, current = [], [body[0]]
@@ -394,11 +556,11 @@ def _rows(body, columns):
             names = [" ".join(w["text"] for w in s[1][0]) for s in seg]
             numbers = with_numbers[0][1][1]
             cells, problem = _place(numbers, columns)
-            items.append((seg[0][0].top, (join_name(names),) + tuple(cells), problem))
+            items.append((page, (join_name(names),) + tuple(cells), problem))
             continue
         for v, (name_words, numbers) in seg:  # one by one: the table stage joins names
             cells, problem = _place(numbers, columns)
-            items.append((v.top, (" ".join(w["text"] for w in name_words),) + tuple(cells), problem))
+            items.append((page, (" ".join(w["text"] for w in name_words),) + tuple(cells), problem))
     return items
 
 
@@ -409,46 +571,102 @@ def _furniture_key(text):
     return re.sub(r"\d+", "#", norm(text))
 
 
-def _page_items(words, ruled, name):
-    """(top, kind, cells or text, problem) for everything on one page, in reading order."""
-    pool = list(words)
-    items = []
-    for table in ruled:
-        for top, cells in _ruled_rows(table, pool):
-            items.append((top, "row", cells, None))
-    vlines = _printed_lines(pool)
-    i = 0
-    while i < len(vlines):
-        if _is_header_vline(vlines[i], name):
-            found = _unruled_table(vlines, i, name)
-            if found:
-                table_items, i = found
-                items += [(top, "row", cells, problem) for top, cells, problem in table_items]
+# Page furniture stands among the first or last lines of a page.
+FURNITURE_ZONE = 3
+
+
+def _mark_furniture(seq, name):
+    """Page furniture: a line at the head or foot of a page (a running title, "Side 3 av 5", a
+    page number) whose text, numbers aside, stands there on another page too. A line that
+    reads as a table's row (a country or the Total, and its numbers) or header is data,
+    never furniture, even where it stands in both tables."""
+    pages = {}
+    for it in seq:
+        if it.vline:
+            pages.setdefault(it.page, []).append(it)
+    zones = {p: items[:FURNITURE_ZONE] + items[-FURNITURE_ZONE:] for p, items in pages.items()}
+    seen = Counter()
+    for p, items in zones.items():
+        seen.update({_furniture_key(it.vline.text) for it in items})
+    for items in zones.values():
+        for it in items:
+            if seen[_furniture_key(it.vline.text)] < 2 or _is_header_vline(it.vline, name):
                 continue
-        items.append((vlines[i].top, "prose", vlines[i].text, None))
+            split = _split_row(it.vline)
+            if split and names_a_row(" ".join(w["text"] for w in split[0])):
+                continue
+            it.furniture = True
+
+
+def names_a_row(name):
+    """Whether a line's leading words name a table's row: a country (or the first words of
+    a wrapped one), or the Total row. Such a line is data wherever it stands ("Page 3" or
+    a running title is not)."""
+    C = countries()
+    return bool(name) and bool(C.code(name) or C.is_prefix(name) or norm(name) in _name_tails()
+                               or norm(name) in total_labels())
+
+
+@functools.cache
+def _name_tails():
+    """The last words of every known country name, as they stand on a wrapped name's last line
+    ("Herzegovina", "of the Congo")."""
+    C = countries()
+    names = [row[k] for row in C.rows.values() for k in ("name_en", "name_no") if row.get(k)]
+    names += list(load("countries").get("aliases", {}))
+    tails = set()
+    for name in names:
+        n = norm(name)
+        tails.update(n[m.end():] for m in re.finditer(r"[ -]+", n))
+    return tails - {""}
+
+
+def _document_items(pages, name):
+    """(page, kind, cells or text, problem) for everything in the document, in reading order."""
+    seq = []
+    for number, words, ruled in pages:
+        pool, items = list(words), []
+        for table in ruled:
+            mine = list(pool)
+            rows = _ruled_rows(table, mine)
+            if _grid_agrees(rows) and not _rows_beside(table, mine):
+                pool = mine
+                items += [Item(number, top, cells=cells) for top, cells in rows]
+        items += [Item(number, v.top, vline=v) for v in _printed_lines(pool)]
+        seq += sorted(items, key=lambda it: it.top)
+    _mark_furniture(seq, name)
+    out, i = [], 0
+    while i < len(seq):
+        it = seq[i]
+        if it.cells is not None:
+            out.append((it.page, "row", it.cells, None))
+            i += 1
+            continue
+        if not it.furniture and _is_header_vline(it.vline, name):
+            found = _unruled_table(seq, i, name)
+            if found:
+                items, i = found
+                out += items
+                continue
+        out.append((it.page, "furniture" if it.furniture else "prose", it.vline.text, None))
         i += 1
-    items.sort(key=lambda it: it[0])
-    return items
+    return out
 
 
 def extract_pdf(path, name):
     """Lines of a PDF publication, numbered over the whole document; each knows its page."""
     _check_file(path, name)
     pages = _read_pages(path, name)
-    per_page = [(number, _page_items(words, ruled, name)) for number, words, ruled in pages]
-    # text printed outside the tables on several pages: a running title, a page number
-    seen = Counter()
-    for _, items in per_page:
-        seen.update({_furniture_key(text) for _, kind, text, _ in items if kind == "prose"})
-    lines, n = [], 0
-    for page, items in per_page:
-        for _, kind, content, problem in items:
-            n += 1
-            if kind == "prose":
-                text = re.sub(r"\s+", " ", content).strip()
-                cells = ("",) if seen[_furniture_key(text)] > 1 else (text,)
-            else:
-                cells = tuple(re.sub(r"\s+", " ", c).strip() for c in content)
-                text = "\t".join(cells)
-            lines.append(Line(name, n, text, cells, problem, page=page))
+    items = _document_items(pages, name)
+    # prose printed on several pages outside the tables: a running title, a page number
+    seen = Counter(_furniture_key(text) for _, kind, text, _ in items if kind == "prose")
+    lines = []
+    for n, (page, kind, content, problem) in enumerate(items, start=1):
+        if kind == "row":
+            cells = tuple(re.sub(r"\s+", " ", c).strip() for c in content)
+            text = "\t".join(cells)
+        else:
+            text = re.sub(r"\s+", " ", content).strip()
+            cells = ("",) if kind == "furniture" or seen[_furniture_key(text)] > 1 else (text,)
+        lines.append(Line(name, n, text, cells, problem, page=page))
     return lines

@@ -15,7 +15,12 @@ from .countries import countries
 from ..errors import BuildError
 from .vocabulary import CONNECTING_WORDS, header_phrases, header_words, norm, table_kind, total_labels
 
-_INT = re.compile(r"[0-9]+")  # ASCII digits only: OCR leaves look-alikes such as '۷'
+_INT = re.compile(r"[0-9]+")
+POSITIONS_LOST = ("the table's cells have lost their positions (plain `pdftotext` without -layout prints a "
+                  "column's numbers one after another and drops empty cells): extract the text with "
+                  "`pdftotext -layout`, or add the PDF itself")
+# numbers alone on their lines after a table's title: a column printed cell after cell
+LONE_NUMBERS = 3  # ASCII digits only: OCR leaves look-alikes such as '۷'
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -168,6 +173,9 @@ def reading(line, columns):
     values = line.cells[1:]
     if line.problem:
         raise BuildError(line.file, line.number, line.problem)
+    if len(values) < len(columns) and line.page is None and "\t" not in line.text:
+        raise BuildError(line.file, line.number, f"{len(values)} numbers for the {len(columns)} columns, and no "
+                         f"spacing shows which cells are empty: {POSITIONS_LOST}")
     extra = [v for v in values[len(columns):] if v]
     if extra:
         raise BuildError(line.file, line.number, f"more cells than the {len(columns)} columns of the header: {extra}")
@@ -183,6 +191,7 @@ def find_tables(lines):
         kind = table_kind(line.text)
         if kind:
             titles.append((kind, line))
+            _positions_kept(lines, i + 1)
             _expect_header(lines, i + 1, kind, line)
             i += 1
             continue
@@ -218,10 +227,29 @@ def find_tables(lines):
     return tables
 
 
+def _positions_kept(lines, i):
+    """Stop where a table's numbers stand alone on their lines, without their row's name:
+    a text that kept the cells but not where they stood (LONE_NUMBERS of them in a row)."""
+    run = []
+    while i < len(lines) and not table_kind(lines[i].text):
+        line = lines[i]
+        if line.is_blank:
+            i += 1
+            continue
+        lone = line.page is None and "\t" not in line.text and _INT.fullmatch(line.text.strip())
+        run = run + [line] if lone else []
+        if len(run) >= LONE_NUMBERS:
+            raise BuildError(run[0].file, run[0].number, f"a number alone on its line, without its row: "
+                             f"{POSITIONS_LOST}")
+        if norm(line.cells[0]) in total_labels():
+            return
+        i += 1
+
+
 def _expect_header(lines, i, kind, title):
     """A table's title is followed by its column header: say so where it is not."""
-    while i < len(lines) and lines[i].is_blank:
-        i += 1
+    while i < len(lines) and (lines[i].is_blank or not any(lines[i].cells)):
+        i += 1  # blank, or page furniture (a PDF's running title, its page number)
     if i < len(lines) and not is_header_line(lines[i]) and not table_kind(lines[i].text):
         line = lines[i]
         raise BuildError(line.file, line.number, f"expected the column header of the table by {kind} after its "
@@ -253,7 +281,15 @@ def _read_body(lines, i, table):
             i = j
             continue
         if norm(line.cells[0]) in total_labels():
-            table.total = reading(line, columns)
+            total = reading(line, columns)
+            if table.total and _values(table.total) != _values(total):
+                raise BuildError(line.file, line.number, f"the Total row repeated at the foot of a page differs "
+                                 f"from the one at line {table.total.line.number}")
+            table.total = total
+            j = _footer_repeated(lines, i + 1, columns)
+            if j is not None:  # the table goes on after a header repeated on the next page
+                i = j
+                continue
             table.columns = columns
             return i + 1
         table.body.append((line, columns))
@@ -261,10 +297,33 @@ def _read_body(lines, i, table):
     raise BuildError(table.file, table.first_line, "table ends without a Total (Sum) row")
 
 
+def _values(reading):
+    return {c: cell.text for c, cell in reading.cells.items()}
+
+
+def _footer_repeated(lines, i, columns):
+    """Where a table goes on after a Total row that is only its footer, repeated at the foot
+    of each page (as a browser prints a table's footer): the index of the header repeated
+    after it, with the same columns and no title between, else None."""
+    while i < len(lines) and (lines[i].is_blank or not any(lines[i].cells)):
+        if table_kind(lines[i].text):
+            return None  # a title: the next table
+        i += 1  # blank, or page furniture
+    if i >= len(lines) or not is_header_line(lines[i]):
+        return None
+    block, j = _header_block(lines, i)
+    try:
+        same = parse_header(block, []) == columns
+    except BuildError:
+        return None
+    return i if same else None
+
+
 def group_rows(table, skip=frozenset()):
     """Body lines -> Rows, joining wrapped names; lines in `skip` are left out."""
     C = countries()
-    body = [(l, cols) for l, cols in table.body if l.number not in skip]
+    # lines with no cells (page furniture between a name's lines) are not rows
+    body = [(l, cols) for l, cols in table.body if l.number not in skip and any(l.cells)]
     rows, i = [], 0
     while i < len(body):
         line, cols = body[i]
@@ -280,12 +339,17 @@ def group_rows(table, skip=frozenset()):
             for t in texts:
                 if C.code(t):
                     best = (j, t)
-            nxt = body[j + 1][0].cells[0] if j + 1 < len(body) else ""
+            # the name's next line, past a line of numbers only (numbers set beside the
+            # middle of a name wrapped over lines)
+            k = j + 1
+            while k < len(body) and not body[k][0].cells[0] and any(body[k][0].cells[1:]):
+                k += 1
+            nxt = body[k][0].cells[0] if k < len(body) else ""
             prefixes = [t for t in texts if C.is_prefix(t)]
             if not nxt or not prefixes or norm(nxt) in total_labels():
                 break
             texts = [joined for t in prefixes for joined in C.joins(t, nxt)]
-            j += 1
+            j = k
         if best is None:
             hint = C.suggest(name)
             hint = f" (close to: {', '.join(hint)}; add the spelling to data/countries.yml if it is one of them)" if hint else ""

@@ -1,0 +1,409 @@
+#!/usr/bin/env python3
+"""Make the test documents of tests/documents/ as users' own tools make them.
+
+Each seed publication of raw/ is written out as the build reads it (its prose lines,
+both tables with their printed names and reconciled numbers, via make_pdfs.from_text)
+and then laid out by the software a user really has:
+
+- a Word document (python-docx) saved as PDF by LibreOffice (`soffice --headless
+  --convert-to pdf`): with grid borders, with no borders, with a banded (shaded) table
+  style; the header row repeated on every page or not; a running title in the page
+  header and page numbers ("Page 2 of 5", "Side 2 av 5") in the footer; a narrow name
+  column, so that long names wrap; one where a wrapped name is cut by a page break;
+- an HTML table printed to PDF by Chromium (`--print-to-pdf`), with Chromium's own
+  header and footer (date, title, page numbers);
+- the text poppler's `pdftotext -layout` makes of some of them (cells in columns by
+  position), and plain `pdftotext` text (cells one after another: unreadable, and the
+  build must say so).
+
+tests/documents/documents.yml lists every document with the publication it was made
+from and what the build must do with it (build its cells exactly, or refuse it).
+
+    python tools/make_fixtures.py [--out tests/documents] [--only NAME ...]
+"""
+
+import dataclasses
+import datetime
+import html
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import make_pdfs  # noqa: E402
+
+LABELS = make_pdfs.LABELS
+SEEDS = ["2022-06-en.txt", "2024-03-no.txt", "2024-05-en.txt", "2025-02-en.txt"]
+PAGE_WORDS = {"en": ("Page", "of"), "no": ("Side", "av")}
+
+
+@dataclass
+class Variant:
+    name: str
+    borders: str = "grid"  # grid | none | banded (a table style) | shaded (each cell of every other row filled)
+    repeat_header: bool = True
+    align: str = "right"  # right | center: the numbers in their cells
+    name_cm: float = 3.2  # the name column; long names wrap in it
+    furniture: bool = True  # running title in the page header, page numbers in the footer
+
+
+VARIANTS = {
+    "grid": Variant("grid", borders="grid", repeat_header=True),
+    "noborders": Variant("noborders", borders="none", repeat_header=False),
+    "banded": Variant("banded", borders="banded", repeat_header=True),
+    "shaded": Variant("shaded", borders="shaded", repeat_header=True),
+    "grid-norepeat": Variant("grid-norepeat", borders="grid", repeat_header=False),
+    "banded-norepeat": Variant("banded-norepeat", borders="banded", repeat_header=False, align="center"),
+}
+# which seeds each Word layout is made from (every seed gets grid, no borders and a banded table)
+WORD = [
+    ("2022-06-en.txt", "grid"), ("2024-03-no.txt", "grid"), ("2024-05-en.txt", "grid"), ("2025-02-en.txt", "grid"),
+    ("2022-06-en.txt", "noborders"), ("2024-03-no.txt", "noborders"), ("2024-05-en.txt", "noborders"),
+    ("2025-02-en.txt", "noborders"),
+    ("2022-06-en.txt", "banded-norepeat"), ("2024-03-no.txt", "banded"), ("2024-05-en.txt", "banded"),
+    ("2025-02-en.txt", "banded-norepeat"), ("2024-03-no.txt", "grid-norepeat"),
+    ("2022-06-en.txt", "shaded"), ("2024-03-no.txt", "shaded"),
+]
+# a wrapped name cut by a page break (searched for by padding the prose)
+PAGEBREAK = [("2024-05-en.txt", "noborders"), ("2022-06-en.txt", "grid")]
+PAGEBREAK_NAME_CM = 2.2  # narrower: more names wrap, and one is soon cut by a page break
+HTML = SEEDS
+# text made by poppler: (pdf document, -layout or plain)
+TEXTS = [
+    ("2022-06-en-grid.pdf", "layout"), ("2024-03-no-noborders.pdf", "layout"),
+    ("2024-05-en-banded.pdf", "layout"), ("2025-02-en-html.pdf", "layout"),
+    ("2025-02-en-noborders.pdf", "layout"),
+    ("2022-06-en-pagebreak.pdf", "layout"), ("2024-03-no-shaded.pdf", "layout"),
+    ("2022-06-en-noborders.pdf", "plain"), ("2024-03-no-grid.pdf", "plain"), ("2025-02-en-html.pdf", "plain"),
+]
+
+
+def publication(file):
+    return make_pdfs.from_text(ROOT / "raw", file)
+
+
+def _stem(file):
+    return file.rsplit(".", 1)[0]
+
+
+# --- Word ------------------------------------------------------------------------
+
+
+def _field(paragraph, instr):
+    """A Word field (PAGE, NUMPAGES) in `paragraph`, as Word writes a simple field."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    fld = OxmlElement("w:fldSimple")
+    fld.set(qn("w:instr"), instr)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    fld.append(run)
+    paragraph._p.append(fld)
+
+
+def _repeat_header(row):
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tr_pr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    tr_pr.append(el)
+
+
+def _no_borders(table):
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    tbl_pr.append(borders)
+
+
+def _fill(row, colour):
+    """Shade every cell of `row` (Word's cell shading: LibreOffice draws a filled box per cell)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for cell in row.cells:
+        shd = OxmlElement("w:shd")
+        shd.set(qn("w:val"), "clear")
+        shd.set(qn("w:color"), "auto")
+        shd.set(qn("w:fill"), colour)
+        cell._tc.get_or_add_tcPr().append(shd)
+
+
+def word_document(pub, variant, path, padding=0):
+    """`pub` as a .docx at `path`; `padding` empty paragraphs before the first table."""
+    from docx import Document
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
+
+    doc = Document()
+    normal = doc.styles["Normal"]
+    normal.font.name = "Liberation Sans"
+    normal.font.size = Pt(10)
+    normal.paragraph_format.space_after = Pt(2)
+    section = doc.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+    section.left_margin = section.right_margin = Cm(2.0)
+    section.top_margin = section.bottom_margin = Cm(2.0)
+    if variant.furniture:
+        head = section.header.paragraphs[0]
+        head.text = pub.title
+        head.runs[0].font.size = Pt(8)
+        foot = section.footer.paragraphs[0]
+        foot.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        page, of = PAGE_WORDS[pub.language]
+        foot.add_run(f"{page} ")
+        _field(foot, "PAGE")
+        foot.add_run(f" {of} ")
+        _field(foot, "NUMPAGES")
+
+    doc.add_heading(pub.title, level=1)
+    for text in pub.prose_before:
+        doc.add_paragraph(text)
+    for _ in range(padding):
+        doc.add_paragraph("")
+    labels = LABELS[pub.language]
+    for t in pub.tables:
+        doc.add_paragraph("")
+        doc.add_paragraph().add_run(t.title).bold = True
+        table = doc.add_table(rows=1, cols=len(t.columns) + 1)
+        table.alignment = WD_TABLE_ALIGNMENT.LEFT
+        if variant.borders == "grid":
+            table.style = doc.styles["Table Grid"]
+        elif variant.borders == "banded":
+            table.style = doc.styles["Light Shading Accent 1"]
+        else:
+            _no_borders(table)  # "none", and "shaded": its rows filled below
+        value_cm = min(2.4, (17.0 - variant.name_cm) / len(t.columns))
+        widths = [Cm(variant.name_cm)] + [Cm(value_cm)] * len(t.columns)
+        align = WD_ALIGN_PARAGRAPH.RIGHT if variant.align == "right" else WD_ALIGN_PARAGRAPH.CENTER
+
+        def fill(row, texts, bold=False):
+            for k, (cell, text) in enumerate(zip(row.cells, texts)):
+                cell.width = widths[k]
+                p = cell.paragraphs[0]
+                p.paragraph_format.space_after = Pt(0)
+                run = p.add_run(text)
+                run.font.size = Pt(9)
+                run.bold = bold
+                if k:
+                    p.alignment = align
+
+        fill(table.rows[0], [""] + [labels[c] for c in t.columns], bold=True)
+        if variant.repeat_header:
+            _repeat_header(table.rows[0])
+        for k, (name, counts) in enumerate(t.rows):
+            values = [counts.get(c, 0) for c in t.columns if c != "total"]
+            row = table.add_row()
+            fill(row, [name] + [str(v) if v else "" for v in values] + [str(sum(values))])
+            if variant.borders == "shaded" and k % 2 == 0:
+                _fill(row, "DCE6F2")
+        total = t.total
+        fill(table.add_row(), [t.total_label] + [str(total[c]) for c in t.columns], bold=True)
+        if variant.borders == "shaded":
+            _fill(table.rows[0], "B8CCE4")
+            _fill(table.rows[-1], "B8CCE4")
+    if pub.prose_after:
+        doc.add_paragraph("")
+        for text in pub.prose_after:
+            doc.add_paragraph(text)
+    doc.core_properties.title = pub.title
+    doc.core_properties.author = "norway-returns test documents"
+    doc.core_properties.created = datetime.datetime(2025, 1, 1)
+    doc.core_properties.modified = datetime.datetime(2025, 1, 1)
+    doc.save(path)
+    return path
+
+
+def soffice_pdf(docx, out_dir):
+    """LibreOffice's PDF of `docx` in out_dir (its own profile, so that it runs beside others)."""
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+                        "--convert-to", "pdf", "--outdir", str(out_dir), str(docx)],
+                       check=True, capture_output=True, timeout=180)
+    return Path(out_dir) / (Path(docx).stem + ".pdf")
+
+
+def _cut_by_page_break(pdf, pub):
+    """True where a wrapped name of `pub` has its lines on two pages."""
+    import pdfplumber
+
+    names = [name for t in pub.tables for name, _ in t.rows]
+    with pdfplumber.open(pdf) as doc:
+        texts = [p.extract_text() or "" for p in doc.pages]
+    for name in names:
+        words = re.split(r"[ -]+", name)
+        if len(words) < 2 or any(name in t for t in texts):
+            continue
+        for a, b in zip(texts, texts[1:]):
+            # the first word at the foot of one page, the last word at the head of the next
+            tail = a.strip().split("\n")[-8:]
+            head = b.strip().split("\n")[:8]
+            if any(l.startswith(words[0]) for l in tail) and any(words[-1] in l.split() for l in head) \
+                    and not any(l.startswith(words[0]) for l in head):
+                return name
+    return None
+
+
+# --- HTML, printed by Chromium ------------------------------------------------------
+
+
+def html_document(pub, path):
+    labels = LABELS[pub.language]
+    parts = [f"<!doctype html><html lang='{'nb' if pub.language == 'no' else 'en'}'><head><meta charset='utf-8'>",
+             f"<title>{html.escape(pub.title)}</title>",
+             "<style>body{font-family:'Liberation Sans',Arial,sans-serif;font-size:10pt;margin:0}"
+             "h1{font-size:15pt} p{margin:2pt 0} table{border-collapse:collapse;margin:10pt 0}"
+             "th,td{padding:2pt 6pt;font-size:9pt} th{text-align:center;border-bottom:1px solid #444}"
+             "td{text-align:right} td:first-child{text-align:left;width:9em}"
+             "tbody tr:nth-child(even){background:#dde6f2} tfoot td{font-weight:bold;border-top:1px solid #444}"
+             "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}</style></head><body>",
+             f"<h1>{html.escape(pub.title)}</h1>"]
+    parts += [f"<p>{html.escape(t)}</p>" if t else "<p>&nbsp;</p>" for t in pub.prose_before]
+    for t in pub.tables:
+        parts.append(f"<table><caption style='text-align:left;font-weight:bold'>{html.escape(t.title)}</caption>")
+        parts.append("<thead><tr><th></th>" + "".join(f"<th>{html.escape(labels[c])}</th>" for c in t.columns)
+                     + "</tr></thead><tbody>")
+        for name, counts in t.rows:
+            values = [counts.get(c, 0) for c in t.columns if c != "total"]
+            parts.append(f"<tr><td>{html.escape(name)}</td>" + "".join(f"<td>{v or ''}</td>" for v in values)
+                         + f"<td>{sum(values)}</td></tr>")
+        total = t.total
+        parts.append(f"</tbody><tfoot><tr><td>{html.escape(t.total_label)}</td>"
+                     + "".join(f"<td>{total[c]}</td>" for c in t.columns) + "</tr></tfoot></table>")
+    parts += [f"<p>{html.escape(t)}</p>" if t else "<p>&nbsp;</p>" for t in pub.prose_after]
+    parts.append("</body></html>")
+    Path(path).write_text("\n".join(parts), encoding="utf-8")
+    return path
+
+
+def chromium_pdf(html_path, pdf):
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                        f"--user-data-dir={profile}", f"--print-to-pdf={pdf}", html_path.as_uri()],
+                       check=True, capture_output=True, timeout=180)
+    return pdf
+
+
+# --- poppler -------------------------------------------------------------------------
+
+
+def pdftotext(pdf, out, layout):
+    subprocess.run(["pdftotext", "-enc", "UTF-8"] + (["-layout"] if layout else []) + [str(pdf), str(out)],
+                   check=True, timeout=60)
+    return out
+
+
+# --- the lot ---------------------------------------------------------------------------
+
+
+def entry(name, pub, made_from, made_with, expect="build", why=None):
+    e = {"file": name, "period": pub.period, "language": pub.language, "title": pub.title,
+         "made_from": f"raw/{made_from}", "made_with": made_with, "expect": expect}
+    if why:
+        e["why"] = why
+    return e
+
+
+@click.command()
+@click.option("--out", type=click.Path(file_okay=False), default=str(ROOT / "tests" / "documents"),
+              show_default=True)
+@click.option("--only", help="Make only the documents whose name holds this text (the others stay listed).")
+def main(out, only):
+    """Make every test document and tests/documents/documents.yml."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    pubs = {f: publication(f) for f in SEEDS}
+    entries = []
+    chosen = (lambda name: only in name) if only else (lambda name: True)
+    with tempfile.TemporaryDirectory() as work:
+        work = Path(work)
+        for file, v in WORD:
+            variant = VARIANTS[v]
+            name = f"{_stem(file)}-{v}"
+            if not chosen(name):
+                continue
+            docx = word_document(pubs[file], variant, work / f"{name}.docx")
+            shutil.copy(soffice_pdf(docx, work), out / f"{name}.pdf")
+            entries.append(entry(f"{name}.pdf", pubs[file], file,
+                                 f"python-docx, LibreOffice: {variant.borders} borders, header "
+                                 f"{'repeated' if variant.repeat_header else 'not repeated'}, numbers "
+                                 f"{variant.align}-aligned"))
+            click.echo(f"{name}.pdf")
+        for file, v in PAGEBREAK:
+            variant = dataclasses.replace(VARIANTS[v], name_cm=PAGEBREAK_NAME_CM)
+            name = f"{_stem(file)}-pagebreak"
+            if not chosen(name):
+                continue
+            for padding in range(0, 40):
+                docx = word_document(pubs[file], variant, work / f"{name}.docx", padding=padding)
+                pdf = soffice_pdf(docx, work)
+                cut = _cut_by_page_break(pdf, pubs[file])
+                if cut:
+                    break
+            else:
+                click.echo(f"{name}: no padding put a wrapped name across a page break; left out", err=True)
+                continue
+            shutil.copy(pdf, out / f"{name}.pdf")
+            entries.append(entry(f"{name}.pdf", pubs[file], file,
+                                 f"python-docx, LibreOffice: {variant.borders} borders; {cut!r} wrapped "
+                                 "across a page break"))
+            click.echo(f"{name}.pdf ({cut} across pages)")
+        for file in HTML:
+            name = f"{_stem(file)}-html"
+            if not chosen(name):
+                continue
+            page = html_document(pubs[file], work / f"{name}.html")
+            chromium_pdf(page, out / f"{name}.pdf")
+            entries.append(entry(f"{name}.pdf", pubs[file], file,
+                                 "HTML table (banded rows, header in thead) printed to PDF by Chromium"))
+            click.echo(f"{name}.pdf")
+    listed = out / "documents.yml"
+    kept = [e for e in yaml.safe_load(listed.read_text(encoding="utf-8")) or []] if only and listed.exists() else []
+    by_name = {e["file"]: e for e in kept + entries}
+    for pdf, how in TEXTS:
+        source = by_name[pdf]
+        name = pdf.replace(".pdf", f"-{how}.txt")
+        if not chosen(name):
+            continue
+        pdftotext(out / pdf, out / name, layout=(how == "layout"))
+        pub = pubs[source["made_from"][4:]]
+        if how == "layout":
+            entries.append(entry(name, pub, source["made_from"][4:], f"pdftotext -layout of {pdf}"))
+        else:
+            entries.append(entry(name, pub, source["made_from"][4:], f"pdftotext (no -layout) of {pdf}",
+                                 expect="refuse", why="cell positions are gone"))
+        click.echo(name)
+    made = {e["file"] for e in entries}
+    entries = [e for e in kept if e["file"] not in made] + entries
+    header = ("# The test documents, made by tools/make_fixtures.py (`make fixtures`) from the\n"
+              "# publications of raw/ with the tools users have. `expect: build`: the document builds\n"
+              "# exactly the cells of `made_from`; `expect: refuse`: the build stops at a line of it.\n")
+    (out / "documents.yml").write_text(header + yaml.safe_dump(entries, allow_unicode=True, sort_keys=False),
+                                       encoding="utf-8")
+    total = sum(p.stat().st_size for p in out.iterdir())
+    click.echo(f"{len(entries)} documents, {total / 1e6:.2f} MB in {out}")
+
+
+if __name__ == "__main__":
+    main()
