@@ -17,8 +17,9 @@ from norway_returns.site.serve import SETTINGS
 
 LIMIT_S = SETTINGS["sql_time_limit_ms"] / 1000
 # How long past the limit a stopped query may take to answer on a busy machine (they
-# answer in 2.1-2.4 s when it is idle; without the limits these ran 10 s to hours).
-SLACK_S = 2
+# answer in 2.1-2.4 s when it is idle, 4.3 s once on a machine loaded four times over
+# its cores; without the limits these ran 10 s to hours).
+SLACK_S = 4
 
 HOSTILE = {
     "endless recursive CTE": "with recursive r(i) as (select 1 union all select i + 1 from r) select count(*) from r",
