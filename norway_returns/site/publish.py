@@ -13,19 +13,23 @@ from pathlib import Path
 
 import click
 
-from .serve import ROOT, SETTINGS, datasette
+from .serve import ROOT, datasette, settings
 
 APP = "norway-returns"
+# Installed in the image, pinned to the versions here: Datasette, and what plugins and plugins/ use.
+PACKAGES = ("datasette", "datasette-vega", "asgi-gzip")
 
 
 def publish_args(provider, db="returns.db", *extra):
-    """`datasette publish PROVIDER ...` with Datasette and its plugins pinned to the versions here."""
-    settings = " ".join(f"--setting {name} {value}" for name, value in SETTINGS.items())
+    """`datasette publish PROVIDER ...` with Datasette and its plugins pinned to the versions here,
+    and the settings of `serve` (the build's URL prefix among them, named after `db`)."""
+    if not Path(db).exists():
+        raise click.ClickException(f"{db} does not exist: build it first (its URLs are named after it)")
+    extra_options = " ".join(f"--setting {name} {value}" for name, value in settings(db).items())
     return [datasette(), "publish", provider, str(db), "--metadata", str(ROOT / "metadata.yml"),
             "--plugins-dir", str(ROOT / "plugins"),
-            "--install", f"datasette=={version('datasette')}",
-            "--install", f"datasette-vega=={version('datasette-vega')}",
-            "--extra-options", settings, *extra]
+            *[a for p in PACKAGES for a in ("--install", f"{p}=={version(p)}")],
+            "--extra-options", extra_options, *extra]
 
 
 def generate(db, directory):
