@@ -100,14 +100,14 @@ async def _plan(datasette, scope):
             if fk["column"] in select and fk["column"] not in labels:
                 labels[fk["column"]] = (fk, await db.label_column_for_table(fk["other_table"]))
     headings = [h for c in select for h in ([c, f"{c}_label"] if c in labels else [c])]
-    return dict(db=db, table=table, select=select, pks=pks, keys=pks or ["rowid"], labels=labels,
-                headings=headings, header=args.get("_header") != "off", download=bool(args.get("_dl")),
+    keys = pks or ["rowid"]
+    return dict(db=db, table=table, select=select, pks=pks, keys=keys, labels=labels, headings=headings,
+                key_at=[headings.index(k) for k in keys], header=args.get("_header") != "off", download=bool(args.get("_dl")),
                 request=Request(scope, None))
 
 
 def _sql(plan, after):
-    """One page: the next max_returned_rows rows after the key `after`, each label beside its code,
-    and the row's key last (for the next page)."""
+    """One page: the next max_returned_rows rows after the key `after`, each label beside its code."""
     cols = []
     for c in plan["select"]:
         cols.append(f"t.{escape_sqlite(c)}")
@@ -120,14 +120,14 @@ def _sql(plan, after):
                             f"where {escape_sqlite(fk['other_column'])} = t.{escape_sqlite(c)} limit 1)")
     keys = ", ".join(f"t.{escape_sqlite(k)}" for k in plan["keys"])
     where = f"where ({keys}) > ({', '.join('?' for _ in plan['keys'])}) " if after else ""
-    return (f"select {', '.join(cols)}, {keys} from {escape_sqlite(plan['table'])} as t "
+    return (f"select {', '.join(cols)} from {escape_sqlite(plan['table'])} as t "
             f"{where}order by {keys} limit ?")
 
 
 async def _stream(datasette, plan, send):
     """Send the CSV; False if its first page failed (Datasette then answers, with its error page).
     A later page that fails aborts the response, so that no cache keeps a truncated file."""
-    db, size, nkeys = plan["db"], datasette.max_returned_rows, len(plan["keys"])
+    db, size, key_at = plan["db"], datasette.max_returned_rows, plan["key_at"]
     limit = datasette.setting("max_csv_mb") * 1024 * 1024
 
     def page(conn, after):
@@ -135,15 +135,15 @@ async def _stream(datasette, plan, send):
         factory, conn.row_factory = conn.row_factory, None  # plain tuples: a third faster
         try:
             with sqlite_timelimit(conn, datasette.setting("sql_time_limit_ms")):
-                rows = conn.execute(_sql(plan, after), [*(after or ()), size]).fetchall()
+                body = conn.execute(_sql(plan, after), [*(after or ()), size]).fetchall()
         finally:
             conn.row_factory = factory
-        body = [r[:-nkeys] for r in rows]
+        last = [body[-1][i] for i in key_at] if len(body) == size else None
         if any(isinstance(v, bytes) for r in body for v in r):
             body = [_blob_urls(datasette, plan, r) for r in body]
         out = io.StringIO()
         csv.writer(out).writerows(body)
-        return out.getvalue(), (rows[-1][-nkeys:] if len(rows) == size else None), body
+        return out.getvalue(), last, body
 
     try:
         chunk, after, body = await db.execute_fn(lambda conn: page(conn, None))
