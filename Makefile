@@ -15,7 +15,7 @@ SOURCES := $(wildcard raw/*) $(wildcard norway_returns/*.py norway_returns/*/*.p
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install build serve test screenshots fuzz bench publish-files loadtest clean
+.PHONY: install build serve test screenshots fuzz bench publish-files package loadtest clean
 
 install: $(INSTALLED)
 
@@ -31,8 +31,16 @@ returns.db: $(INSTALLED) $(SOURCES)
 	$(BIN)/norway-returns build --raw raw --db returns.db
 
 # Datasette's command line and settings live in norway_returns/site/serve.py, shared with the tests.
-serve: returns.db
-	$(BIN)/norway-returns serve --db returns.db --host $(HOST) --port $(PORT)
+# The data package is served at /package/.
+serve: returns.db package
+	$(BIN)/norway-returns serve --db returns.db --package package --host $(HOST) --port $(PORT)
+
+# The data as files in package/: a Frictionless data package (a CSV per table) and its
+# DCAT-AP-NO description (catalog.ttl), described from metadata.yml.
+package: package/datapackage.json
+
+package/datapackage.json: returns.db metadata.yml norway_returns/data/publishing.yml
+	$(BIN)/norway-returns package package --db returns.db
 
 # A directory `fly deploy` can build from, made without network: Datasette and
 # datasette-vega pinned, the same metadata, plugins and settings as `make serve`.
@@ -64,4 +72,4 @@ fuzz: $(INSTALLED)
 	FUZZ_RANDOM=1 FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-20000} $(BIN)/pytest tests/test_fuzz.py -k only_build_errors
 
 clean:
-	rm -rf $(VENV) returns.db inspect-data.json .pytest_cache .cache
+	rm -rf $(VENV) returns.db inspect-data.json .pytest_cache .cache package

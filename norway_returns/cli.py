@@ -4,6 +4,7 @@
     norway-returns add FILE_OR_URL     a new publication into raw/ and the manifest, checked by a build
     norway-returns serve               the site, as `make serve` runs it
     norway-returns publish ...         a deployable copy (`datasette publish`)
+    norway-returns package DIR         the data as files: a Frictionless data package and its DCAT-AP-NO description
 
 `python build_db.py` is `norway-returns build`.
 """
@@ -17,6 +18,7 @@ from .build import build as run_build
 from .errors import BuildError
 from .site.publish import publish
 from .site.serve import serve
+from .writing.package import command as package
 
 
 def fail(message, db_path=None):
@@ -126,6 +128,7 @@ def add(source, raw, db_path, views, period, language, title, source_url, damage
 
 cli.add_command(serve)
 cli.add_command(publish)
+cli.add_command(package)
 
 
 def main():

@@ -52,10 +52,11 @@ class Site:
     """A Datasette instance serving one database file immutable (as `datasette -i`), with
     synchronous get/json/csv helpers. One event loop for all requests of the instance."""
 
-    def __init__(self, db_path, metadata=None, settings=None):
+    def __init__(self, db_path, metadata=None, settings=None, static_mounts=None):
         plugins = ROOT / "plugins"
         self.ds = Datasette(immutables=[str(db_path)], metadata=metadata or load_metadata(),
-                            settings=settings or {}, plugins_dir=str(plugins) if plugins.is_dir() else None)
+                            settings=settings or {}, plugins_dir=str(plugins) if plugins.is_dir() else None,
+                            static_mounts=static_mounts)
         self.loop = asyncio.new_event_loop()
 
     def close(self):

@@ -20,6 +20,9 @@ def test_generated_directory_serves_the_site(built, tmp_path):
     assert "--setting sql_time_limit_ms 2000" in dockerfile and "--plugins-dir plugins/" in dockerfile
     assert (directory / "plugins" / "sqlite_limits.py").exists()
     assert (directory / "fly.toml").exists() and (directory / "returns.db").exists()
+    # the data package of the same database, served at /package/
+    assert (directory / "package" / "datapackage.json").exists() and (directory / "package" / "catalog.ttl").exists()
+    assert "--static package:package" in dockerfile
 
     # run what the image runs, here: the RUN inspect step, then the CMD
     venv = Path(publish.datasette()).parent
@@ -42,6 +45,9 @@ def test_generated_directory_serves_the_site(built, tmp_path):
             "period": "2025-02", "kind": "nationality", "country": "UKR", "category": "dublin",
             "_shape": "array"}).json()
         assert [r["count"] for r in rows] == [20]
+        package = httpx.get(f"{base}/package/datapackage.json").json()
+        assert package["version"] == "2025-02" and len(package["resources"]) == len(list((directory / "package").glob("*.csv")))
+        assert httpx.get(f"{base}/returns.db").content == (directory / "returns.db").read_bytes()
         assert "datasette-vega" in httpx.get(f"{base}/-/plugins.json").text
     finally:
         proc.terminate()

@@ -15,6 +15,7 @@ import pytest
 
 from norway_returns.writing import db as schema
 from norway_returns.build import build
+from norway_returns.writing.package import build as build_package
 from site_helpers import (CHART_COLUMN_KEYS, CHART_KEYS, CHART_MARKS, CHART_TYPES, DATABASE, ROOT,
                           VIEWS_DIR, Site, database_metadata, links, live_view, load_metadata, serve_settings,
                           split_fragment)
@@ -55,7 +56,9 @@ def conn(site_db_path):
 
 @pytest.fixture(scope="session")
 def web(site_db_path):
-    s = Site(site_db_path, settings=serve_settings())
+    # served with its data package at /package/, as `make serve` does
+    package = build_package(site_db_path, site_db_path.parent / "package", ROOT / "metadata.yml")
+    s = Site(site_db_path, settings=serve_settings(), static_mounts=[("package", str(package))])
     yield s
     s.close()
 

@@ -3,16 +3,21 @@
     norway-returns publish files DIR        # a deployable directory, no network
     norway-returns publish command fly      # print the command that deploys to Fly
     norway-returns publish command cloudrun
+
+A copy serves the data package at /package/ as the site does: `files` writes it from the
+database; before deploying with the printed command, `make package` writes package/.
 """
 
 import shlex
 import shutil
 import subprocess
+import tempfile
 from importlib.metadata import version
 from pathlib import Path
 
 import click
 
+from ..writing.package import build as build_package
 from .serve import ROOT, datasette, settings
 
 APP = "norway-returns"
@@ -20,23 +25,29 @@ APP = "norway-returns"
 PACKAGES = ("datasette", "datasette-vega", "asgi-gzip")
 
 
-def publish_args(provider, db="returns.db", *extra):
+def publish_args(provider, db="returns.db", *extra, package="package"):
     """`datasette publish PROVIDER ...` with Datasette and its plugins pinned to the versions here,
-    and the settings of `serve` (the build's URL prefix among them, named after `db`)."""
+    the settings of `serve` (the build's URL prefix among them, named after `db`), and the data
+    package (`norway-returns package`) served at /package/."""
     if not Path(db).exists():
         raise click.ClickException(f"{db} does not exist: build it first (its URLs are named after it)")
-    extra_options = " ".join(f"--setting {name} {value}" for name, value in settings(db).items())
+    extra_options = " ".join(f"--setting {name} {value}"
+                             for name, value in settings(db, package=package if Path(package).is_dir() else None).items())
     return [datasette(), "publish", provider, str(db), "--metadata", str(ROOT / "metadata.yml"),
-            "--plugins-dir", str(ROOT / "plugins"),
+            "--plugins-dir", str(ROOT / "plugins"), "--static", f"package:{package}",
             *[a for p in PACKAGES for a in ("--install", f"{p}=={version(p)}")],
             "--extra-options", extra_options, *extra]
 
 
 def generate(db, directory):
-    """Write the files a Fly deployment is built from (Dockerfile, fly.toml, data) into `directory`."""
+    """Write the files a Fly deployment is built from (Dockerfile, fly.toml, data and the data
+    package made from the same database) into `directory`."""
     directory = Path(directory)
     shutil.rmtree(directory, ignore_errors=True)
-    subprocess.run(publish_args("fly", db, "--app", APP, "--generate-dir", str(directory)), check=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        package = build_package(db, Path(tmp) / "package", ROOT / "metadata.yml")
+        subprocess.run(publish_args("fly", db, "--app", APP, "--generate-dir", str(directory), package=package),
+                       check=True)
     return directory
 
 

@@ -46,13 +46,15 @@ def inspect(db, inspect_file):
     subprocess.run([datasette(), "inspect", str(db), "--inspect-file", str(inspect_file)], check=True)
 
 
-def build_prefix(db_hash, metadata=ROOT / "metadata.yml"):
+def build_prefix(db_hash, metadata=ROOT / "metadata.yml", package=None):
     """`/v-BUILD/`: BUILD names the database (its sha256), the files the pages are made of
-    and the versions of Datasette and its plugins, so any change makes new URLs."""
+    (and the data package's, when served) and the versions of Datasette and its plugins, so
+    any change makes new URLs."""
     from importlib.metadata import distributions
 
     h = hashlib.sha256(db_hash.encode())
-    files = [Path(metadata)] + [f for name in SITE_FILES[1:] for f in sorted((ROOT / name).rglob("*"))]
+    folders = [ROOT / name for name in SITE_FILES[1:]] + ([Path(package)] if package else [])
+    files = [Path(metadata)] + [f for folder in folders for f in sorted(folder.rglob("*"))]
     for f in files:
         if f.is_file() and "__pycache__" not in f.parts:
             h.update(f.name.encode() + b"\0" + f.read_bytes())
@@ -69,16 +71,19 @@ def db_hash(db, inspect_file=None):
     return inspect_hash(Path(db))
 
 
-def settings(db, inspect_file=None):
+def settings(db, inspect_file=None, package=None):
     """SETTINGS, and base_url: the build's prefix."""
-    return {**SETTINGS, "base_url": build_prefix(db_hash(db, inspect_file))}
+    return {**SETTINGS, "base_url": build_prefix(db_hash(db, inspect_file), package=package)}
 
 
 def command(db="returns.db", inspect_file="inspect-data.json", metadata=ROOT / "metadata.yml",
-            host="127.0.0.1", port=8001):
+            host="127.0.0.1", port=8001, package=None):
+    """package: the folder `norway-returns package` wrote, served at /package/ when given."""
     args = [datasette(), "serve", "-i", str(db), "--inspect-file", str(inspect_file),
             "--metadata", str(metadata), "--plugins-dir", str(ROOT / "plugins"), "-h", host, "-p", str(port)]
-    for name, value in settings(db, inspect_file).items():
+    if package:
+        args += ["--static", f"package:{package}"]
+    for name, value in settings(db, inspect_file, package).items():
         args += ["--setting", name, str(value)]
     return args
 
@@ -90,12 +95,12 @@ def free_port():
 
 
 @contextlib.contextmanager
-def running(db, folder):
+def running(db, folder, package=None):
     """The site serving `db` on a free port, as `make serve` runs it: yields (base URL, process)."""
     inspect_file = Path(folder) / "inspect-data.json"
     inspect(db, inspect_file)
     port = free_port()
-    proc = subprocess.Popen(command(db, inspect_file, port=port), stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen(command(db, inspect_file, port=port, package=package), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -124,7 +129,9 @@ def running(db, folder):
               help="Datasette's table counts for the immutable database; remade when older than it.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8001, show_default=True, help="Port to listen on.")
-def serve(db, inspect_file, host, port):
+@click.option("--package", default="package", show_default=True, type=click.Path(file_okay=False),
+              help="The data package (`norway-returns package DIR`), served at /package/ when the folder exists.")
+def serve(db, inspect_file, host, port, package):
     """Serve the database with Datasette, exactly as `make serve` does: immutable, with
     this project's metadata, plugins and settings (a 2-second SQL time limit among them).
 
@@ -134,5 +141,6 @@ def serve(db, inspect_file, host, port):
     """
     if not Path(inspect_file).exists() or Path(inspect_file).stat().st_mtime < Path(db).stat().st_mtime:
         inspect(db, inspect_file)
-    args = command(db, inspect_file, host=host, port=port)
+    args = command(db, inspect_file, host=host, port=port,
+                   package=package if (Path(package) / "datapackage.json").exists() else None)
     os.execv(args[0], args)
