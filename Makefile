@@ -67,6 +67,12 @@ test: $(INSTALLED) $(CHROMIUM)
 screenshots: $(INSTALLED) $(CHROMIUM)
 	SCREENSHOTS=docs $(BIN)/pytest tests/test_browser.py
 
+# The older editions (until 2021) in tests/documents/older/, made from raw/'s tables;
+# Chromium prints one of them. Committed, so that `make test` does not make them.
+.PHONY: older-documents
+older-documents: $(INSTALLED) $(CHROMIUM)
+	$(BIN)/python tools/make_older_publications.py tests/documents/older
+
 # More fuzzing than `make test` does, with a fresh random seed each run.
 fuzz: $(INSTALLED)
 	FUZZ_RANDOM=1 FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-20000} $(BIN)/pytest tests/test_fuzz.py -k only_build_errors

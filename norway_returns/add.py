@@ -22,6 +22,7 @@ from .reading.download import download, is_url, kind_of
 from .reading.extract import extract_file
 from .reading.sources import MAX_DOCUMENT_BYTES, NOT_DOCUMENTS, check_period, load_yaml_list, sha256
 from .reading.title import read_title
+from .reading.workers import Readers
 from .writing.manifest import with_entry
 
 
@@ -47,9 +48,32 @@ def _read_source(source, timeout):
     return path.read_bytes(), None
 
 
+@dataclass(frozen=True)
+class _Probe:
+    """A document not yet in raw/: its file, and the name its messages give it."""
+
+    path: Path
+    name: str
+
+
+def _lines(probe):
+    return extract_file(probe.path, probe.name)
+
+
 def _stated(path, name):
-    """The Title a document states (None if none), read as the build reads it."""
-    return read_title(extract_file(path, name))
+    """The Title a document states (None if none), read as the build reads it: a PDF in a
+    worker process within the build's time and memory limits (reading/workers.py)."""
+    probe = _Probe(Path(path), name)
+    if probe.path.suffix.lower() != ".pdf":
+        return read_title(_lines(probe))
+    readers = Readers(1)
+    try:
+        lines = readers.result(probe, readers.submit(_lines, probe))
+    except BaseException:
+        readers.close(failed=True)
+        raise
+    readers.close()
+    return read_title(lines)
 
 
 def _existing(raw, manifest):

@@ -2,12 +2,9 @@
 
 import calendar
 import contextlib
-import multiprocessing
 import os
 import sys
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -24,13 +21,14 @@ from .checking.reconcile import reconcile_table
 from .reading.sources import read_manifest
 from .reading.tables import find_tables
 from .reading.title import read_title
-from .reading.vocabulary import categories
+from .reading.vocabulary import categories, crosswalk
+from .reading.workers import Readers
 
 KINDS = ("nationality", "destination")
-# PDFs are read in worker processes when several need reading, and what each gave
-# is cached by its sha256 (see cache.py; text documents are read in milliseconds
-# and neither). NORWAY_RETURNS_JOBS: the number of worker processes (default: the
-# cores this process may use).
+# PDFs are read in worker processes, each within a time and a memory limit
+# (workers.py), and what each gave is cached by its sha256 (see cache.py; text
+# documents are read in milliseconds and neither). NORWAY_RETURNS_JOBS: the number
+# of worker processes (default: the cores this process may use).
 JOBS_ENV = "NORWAY_RETURNS_JOBS"
 CACHED_SUFFIXES = (".pdf",)
 PROGRESS_FROM = 5  # documents: a progress bar on a terminal from this many
@@ -111,32 +109,19 @@ def _cores():
         return os.cpu_count() or 1
 
 
-def _watch_parent(parent):
-    """In a worker process: exit when the build that started it is gone (killed, say)."""
-    import threading
-    import time
-
-    def watch():
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
-
-
-
-
 class Extractions:
     """Every document's lines: from the cache, from worker processes, or read here.
 
-    Documents are handed out in the order asked for, and a document's BuildError
-    is raised when its lines are asked for, so that the build stops where a serial
-    build would, with the same message.
+    PDFs are read in worker processes, each within a time and a memory limit
+    (reading/workers.py), several at once when there are cores for it; text
+    documents, a few hundred kilobytes, here. Documents are handed out in the order
+    asked for, and a document's BuildError is raised when its lines are asked for,
+    so that the build stops where a serial build would, with the same message.
     """
 
     def __init__(self, documents, cache):
         self.cache = Entries(cache, "extract", fingerprint(EXTRACTOR_MODULES))
-        self.ready, self.pending, self.pool = {}, {}, None
+        self.ready, self.pending, self.readers = {}, {}, None
         todo = []
         for doc in documents:
             if cacheable(doc):
@@ -145,34 +130,35 @@ class Extractions:
                     todo.append(doc)
                 else:
                     self.ready[doc.name] = lines
-        # Workers whenever there are two cores: even one new document is read in a worker
-        # while this process loads what the cache holds for the others.
-        workers = min(_cores(), len(todo))
-        if workers >= 1 and _cores() >= 2:
+        # even one new document is read in a worker while this process loads what the
+        # cache holds for the others
+        self.workers = max(1, min(_cores(), len(todo)))
+        if todo:
+            self._readers()
+            for doc in todo:
+                self.pending[doc.name] = self.readers.submit(extract, doc)
+
+    def _readers(self):
+        if self.readers is None:
             from .reading import pdf  # noqa: F401  imported once here, inherited by forked workers
 
-            methods = multiprocessing.get_all_start_methods()
-            context = multiprocessing.get_context("fork" if "fork" in methods else None)
-            self.pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_watch_parent,
-                                            initargs=(os.getpid(),))
-            for doc in todo:
-                self.pending[doc.name] = self.pool.submit(extract, doc)
+            self.readers = Readers(self.workers)
+        return self.readers
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        if self.pool:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+        if self.readers:
+            self.readers.close(failed=exc[0] is not None)
 
     def lines(self, doc):
         if doc.name in self.ready:
             return self.ready.pop(doc.name)
+        if doc.name not in self.pending and cacheable(doc):  # its rows' cache entry proved unreadable
+            self.pending[doc.name] = self._readers().submit(extract, doc)
         if doc.name in self.pending:
-            try:
-                lines = self.pending.pop(doc.name).result()  # a worker's BuildError is raised here
-            except BrokenProcessPool:
-                raise BuildError(doc.name, None, "the process reading this document died (out of memory?)") from None
+            lines = self.readers.result(doc, self.pending.pop(doc.name))
         else:
             lines = extract(doc)
         if cacheable(doc):
@@ -271,7 +257,7 @@ def collect(raw, cache_dir=None):
     """
     raw = Path(raw)
     documents = read_manifest(raw)
-    corrections = read_corrections(raw)
+    corrections = read_corrections(raw, {d.name for d in documents})
     corrected = {c.file for c in corrections}
     used = set()
     rows = {name: [] for name in db.SCHEMA}
@@ -322,9 +308,8 @@ def collect(raw, cache_dir=None):
     C = countries()
     rows["countries"] = [C.rows[code] for code in sorted(codes)]
     rows["country_names"] = [dict(name=n, language=lang, code=code) for (n, lang), code in sorted(names.items())]
-    rows["categories"] = [
-        {k: c[k] for k in ("code", "label_en", "label_no", "description_en", "first_period")} for c in categories()
-    ]
+    rows["categories"] = [{k: c.get(k) for k in db.SCHEMA["categories"]["columns"]} for c in categories()]
+    rows["category_crosswalk"] = crosswalk()
     summary.lines.insert(0, f"{len(documents)} publication(s), {len(rows['returns'])} cells, "
                             f"{len(rows['countries'])} countries")
     return rows, summary
@@ -340,8 +325,5 @@ def build(raw="raw", db_path="returns.db", views="sql/views", cache_dir=None):
         raise BuildError(str(views), None, "no view definitions (NAME.sql) in this folder; "
                          "run from the project's root or give --views")
     rows, summary = collect(raw, cache_root(db_path, cache_dir))
-    try:
-        db.write(db_path, rows, views)
-    except OSError as e:
-        raise BuildError(db_path, None, f"cannot write the database: {e.strerror}") from None
+    db.write(db_path, rows, views)  # a failed write is a BuildError, db_path as it was
     return summary

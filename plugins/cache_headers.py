@@ -21,7 +21,7 @@ from datasette.database import QueryInterrupted
 
 WHOLE_TABLE = "norway_returns.whole_table_csv"  # set by plugins/csv_stream.py
 FAR_FUTURE = b"public, max-age=31536000, immutable"
-BUILD_PREFIX = re.compile(r"^/v-[0-9a-f]{12}/")
+BUILD = re.compile(r"v-[0-9a-f]{12}/$")  # the end of base_url: /v-BUILD/ or /data/v-BUILD/
 
 # Set for each request under the prefix: whether one of its queries was interrupted.
 _interrupted = contextvars.ContextVar("interrupted", default=None)
@@ -47,15 +47,18 @@ def startup(datasette):
 @hookimpl(trylast=True)
 def asgi_wrapper(datasette):
     prefix = datasette.setting("base_url")
-    if not BUILD_PREFIX.match(prefix):
+    build = BUILD.search(prefix)
+    if not build:
         return lambda app: app  # not served under a build's prefix: Datasette's own headers
+    outer = prefix[:build.start()]  # "/", or the path the site is served under
+    any_build = re.compile("^" + re.escape(outer) + BUILD.pattern[:-1])
 
     def wrap(app):
         async def cache_headers(scope, receive, send):
             path = scope.get("path", "")
             if scope.get("type") != "http":
                 return await app(scope, receive, send)
-            older = BUILD_PREFIX.match(path)
+            older = any_build.match(path)
             if older and not path.startswith(prefix):
                 location = prefix + path[older.end():]
                 if scope.get("query_string"):
@@ -67,12 +70,12 @@ def asgi_wrapper(datasette):
                 return
             anonymous = not any(k.lower() in (b"cookie", b"authorization") for k, _ in scope.get("headers", []))
             if not path.startswith(prefix):
+                if outer != "/" and path.startswith(outer):  # the site's path without the build's
+                    scope = _strip(scope, outer)
                 return await app(scope, receive, send if not anonymous else _default_ttl(send, datasette))
             # Datasette 0.65 expects a proxy to take base_url off the path (with it left on, its
             # links carry it twice): this is that proxy
-            raw = scope.get("raw_path")
-            scope = dict(scope, path=path[len(prefix) - 1:],
-                         raw_path=raw[len(prefix) - 1:] if raw and raw.startswith(prefix.encode()) else raw)
+            scope = _strip(scope, prefix)
             interrupted = []
             _interrupted.set(interrupted)
             # Datasette's own CSV stream ends with an error's text if a later page fails: not kept
@@ -107,3 +110,10 @@ def _default_ttl(send, datasette):
                 message = dict(message, headers=[*headers, (b"cache-control", ttl)])
         await send(message)
     return with_ttl
+
+
+def _strip(scope, prefix):
+    """The request as Datasette expects it behind a proxy that takes base_url off."""
+    raw = scope.get("raw_path")
+    return dict(scope, path=scope["path"][len(prefix) - 1:],
+                raw_path=raw[len(prefix) - 1:] if raw and raw.startswith(prefix.encode()) else raw)

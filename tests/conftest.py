@@ -1,5 +1,6 @@
 """Fixtures: the database built from raw/ once, and copies of raw/ to damage."""
 
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -84,10 +85,11 @@ def raw_copy(tmp_path):
     return RawCopy(tmp_path / "raw")
 
 
-def run_cli(*args, cwd=ROOT):
-    """`python build_db.py ARGS`, as a user runs it."""
+def run_cli(*args, cwd=ROOT, env=None):
+    """`python build_db.py ARGS`, as a user runs it (env: variables to set)."""
     return subprocess.run([sys.executable, str(ROOT / "build_db.py"), *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300,
+                          env=None if env is None else {**os.environ, **env})
 
 
 @pytest.fixture(scope="session")

@@ -53,10 +53,14 @@ class Site:
     synchronous get/json/csv helpers. One event loop for all requests of the instance."""
 
     def __init__(self, db_path, metadata=None, settings=None, static_mounts=None):
+        from norway_returns.site.serve import STATIC, TEMPLATES
+
         plugins = ROOT / "plugins"
+        # the plugins, templates and static mounts of `make serve`
         self.ds = Datasette(immutables=[str(db_path)], metadata=metadata or load_metadata(),
                             settings=settings or {}, plugins_dir=str(plugins) if plugins.is_dir() else None,
-                            static_mounts=static_mounts)
+                            template_dir=str(TEMPLATES),
+                            static_mounts=[(m, str(f)) for m, f in STATIC] + list(static_mounts or []))
         self.loop = asyncio.new_event_loop()
 
     def close(self):

@@ -267,3 +267,14 @@ def test_an_unreachable_address(home, tmp_path):
     before = snapshot(home / "raw")
     assert_refused(add(f"http://127.0.0.1:{port}/x.pdf", cwd=home), before, home / "raw",
                    message="cannot be fetched")
+
+
+def test_a_decompression_bomb_is_read_within_the_limits(home, tmp_path):
+    # add reads a PDF's title as the build reads the PDF: in a worker with a memory limit
+    from hostile_pdfs import write_pdf
+
+    bomb = tmp_path / "bomb.pdf"
+    assert write_pdf(bomb, b"\0", 1 << 30) == 1 << 30
+    before = snapshot(home / "raw")
+    assert_refused(add(bomb, cwd=home), before, home / "raw",
+                   message=f"{bomb}: reading it needs more than 512 MB of memory, the limit for one document")

@@ -27,17 +27,23 @@ def shots(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(site, shots):
+def browser():
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        errors = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.base = site[0]
-        page.shots = shots
-        yield page
+        yield browser
         browser.close()
-        assert errors == []
+
+
+@pytest.fixture(scope="module")
+def page(browser, site, shots):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.base = site[0]
+    page.shots = shots
+    yield page
+    page.close()
+    assert errors == []
 
 
 def shot(page, name, full_page=False):
@@ -66,6 +72,16 @@ def test_syria_in_may_2024_with_facets(page):
     shot(page, "table-with-facets", full_page=True)
 
 
+def test_csv_links_download(page):
+    page.goto(page.base + "/returns/returns_wide?country=UKR")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV", exact=True).click()
+    path = download.value.path()
+    text = open(path, encoding="utf-8").read()
+    assert download.value.suggested_filename.endswith(".csv")
+    assert "2025-02,nationality,UKR,Ukraine,Ukraina,1,20" in text  # "Ukraine 1 20 4 1 26" (line 134)
+
+
 def test_a_view_through_its_chart_link(page):
     page.goto(page.base + "/returns/convicted_share")
     page.get_by_role("link", name="share of the month's returns, percent").click()
@@ -81,3 +97,139 @@ def test_a_canned_query(page):
     text = " ".join(page.locator("table.rows-and-columns tbody tr").all_inner_texts())
     assert "2025-02" in text and "Ukraine" in text
     shot(page, "canned-query", full_page=True)
+
+
+# ------------------------------------------------ the overview, a country, the map
+
+# The figures each chart draws, read from its Vega view (plugins/site.py keeps every
+# dashboard chart's view in window.siteCharts): the data of each bar and each shape
+# of the scenegraph, without the shapes' geometry.
+DRAWN = """slug => {
+  const out = [];
+  const walk = node => {
+    for (const item of node.items || []) {
+      if ((node.marktype === "rect" || node.marktype === "shape") && item.datum) {
+        const d = {mark: node.marktype};
+        for (const [k, v] of Object.entries(item.datum)) if (v === null || typeof v !== "object") d[k] = v;
+        out.push(d);
+      }
+      if (item.items) item.items.forEach(walk);
+    }
+  };
+  walk(window.siteCharts[slug].scenegraph().root);
+  return out;
+}"""
+
+
+def open_dashboard(page, path, charts):
+    """Open a dashboard and wait until its `charts` Vega-Lite charts are drawn."""
+    failed = []
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+    page.goto(page.base + path)
+    page.wait_for_function(f"window.siteCharts && Object.keys(window.siteCharts).length >= {charts}",
+                           timeout=30000)
+    assert failed == []
+
+
+def drawn(page, slug):
+    return page.evaluate(DRAWN, slug)
+
+
+def bar(marks, **match):
+    found = [m for m in marks if all(m.get(k) == v for k, v in match.items())]
+    assert len(found) == 1, (match, found[:3])
+    return found[0]
+
+
+def test_the_overview_draws_the_publications_figures(page):
+    open_dashboard(page, "/-/dashboards/overview?period=2024-05&kind=nationality", 5)
+    # headline figures of May 2024: 233 returned, 47 of them convicted (20.2 %), 1,033 so far this year
+    assert "233" in page.locator("#chart-returned").inner_text()
+    assert "20.2 %" in page.locator("#chart-convicted").inner_text()
+    assert "1,033" in page.locator("#chart-ytd").inner_text()
+    assert "Jan–May 2024" in page.locator("#chart-ytd").inner_text()
+    # the Total row printed under the table by nationality: Dublin 368 (line 186)
+    categories = drawn(page, "categories")
+    assert bar(categories, covers="Jan–May 2024", category="Dublin (Dublin)")["sum_persons"] == 368
+    assert bar(categories, covers="Jan–Jun 2022", category="Asylum (Asyl)")["mark"] == "rect"
+    # Syria by nationality, May 2024: "Syria 7 2 44 6 59" (line 165), Dublin 44
+    nationalities = drawn(page, "nationalities")
+    assert bar(nationalities, country="Syria", category="Dublin (Dublin)")["sum_persons"] == 44
+    assert len({m["country"] for m in nationalities}) == 15
+    assert {m["country"] for m in drawn(page, "destinations")} >= {"Germany"}
+    months = drawn(page, "months")
+    assert bar(months, month="May 2024")["persons"] == 233
+    page.locator("#card-categories").scroll_into_view_if_needed()
+    shot(page, "overview", full_page=True)
+
+
+def test_the_map_colours_each_country_by_its_figure(page):
+    open_dashboard(page, "/-/dashboards/overview?period=2024-05&kind=nationality", 5)
+    shapes = drawn(page, "map")
+    grey = [s for s in shapes if s["mark"] == "shape" and s.get("type") == "Feature"]
+    coloured = {s["country"]: s["persons"] for s in shapes if "persons" in s}
+    assert len(grey) == 177  # every shape of the 1:110m world
+    assert coloured["Syria"] == 59 and coloured["Ukraine"] == 169
+    assert "Kosovo" in coloured  # no ISO code: joined by its name
+    # by destination in February 2025: 51 returned to the United Kingdom (line 189)
+    open_dashboard(page, "/-/dashboards/overview?period=2025-02&kind=destination", 5)
+    coloured = {s["country"]: s["persons"] for s in drawn(page, "map") if "persons" in s}
+    assert coloured["United Kingdom"] == 51
+    page.goto(page.base + "/-/dashboards/overview/map?period=2025-02&kind=destination")
+    # a chart's own page: its element is named after the dashboard
+    page.wait_for_function("window.siteCharts && window.siteCharts.overview", timeout=30000)
+    assert len([s for s in drawn(page, "overview") if "persons" in s]) > 30
+    shot(page, "map")
+
+
+def test_the_overview_for_one_country(page):
+    open_dashboard(page, "/-/dashboards/overview?period=2024-05&kind=nationality&country=Ukraine", 5)
+    # "Ukraine 4 15 149 1 169" by nationality in May 2024 (line 179): Dublin 149
+    categories = drawn(page, "categories")
+    assert bar(categories, covers="Jan–May 2024", category="Dublin (Dublin)")["sum_persons"] == 149
+    assert {m["country"] for m in categories} == {"Ukraine"}
+
+
+def test_a_country_page(page):
+    open_dashboard(page, "/-/dashboards/country?country=Ukraine", 3)
+    assert "26" in page.locator("#chart-nationals").inner_text()  # Ukraine by nationality, Feb 2025
+    # "Ukraine 1 20 4 1 26" by nationality in February 2025 (line 134): Dublin 20
+    series = drawn(page, "by_nationality")
+    assert bar(series, covers="Jan–Feb 2025", category="Dublin (Dublin)")["sum_persons"] == 20
+    both = drawn(page, "both")
+    assert bar(both, covers="Jan–Feb 2025", table="Its citizens (by nationality)")["persons"] == 26
+    assert bar(both, covers="Jan–Feb 2025", table="Returned to it (by destination)")["persons"] == 1
+    shot(page, "country", full_page=True)
+
+
+def test_a_cell_traced_to_its_line(page):
+    page.goto(page.base + "/returns/returns/2024-05,nationality,LBY,dublin")
+    page.get_by_role("link", name="raw/2024-05-en.txt:123-125").click()
+    assert "Libya" in page.locator("#L123").inner_text() or page.locator("#L123.wanted").count() == 1
+    assert page.locator(".wanted").count() == 3
+    page.go_back()
+    page.get_by_role("link", name="why").click()
+    assert "Two rows run together" in page.locator("table.rows-and-columns").inner_text()
+    # the row's cells, each linked to its lines
+    assert page.locator('td a[href="/-/source/2024-05-en.txt?lines=123-125#L123"]').count() == 3
+    shot(page, "why-corrected")
+
+
+def test_the_site_under_a_base_url(browser, built, tmp_path):
+    """Served under /data/ (a base_url), the overview's map still finds its shapes."""
+    import shutil
+    from norway_returns.site import serve
+
+    db = tmp_path / "returns.db"
+    shutil.copy(built[0], db)
+    with serve.running(db, tmp_path, base_url="/data/") as (base, _):
+        page = browser.new_page()
+        try:
+            page.base = base
+            open_dashboard(page, "/-/dashboards/overview", 5)
+            assert len(drawn(page, "map")) > 177
+            page.goto(base + "/")
+            assert page.get_by_role("link", name="The overview").get_attribute("href") \
+                == "/data/-/dashboards/overview"
+        finally:
+            page.close()

@@ -6,8 +6,10 @@ import sqlite3
 import pytest
 
 from conftest import ROOT, query, run_cli, value
+from hostile_pdfs import write_pdf
 from layouts import spaces_to_tabs, tabs_to_spaces
 from norway_returns.build import build
+from norway_returns.reading.sources import sha256
 
 
 def test_returns_add_up_to_the_printed_totals(db):
@@ -94,6 +96,26 @@ def test_the_other_layout_builds_the_same_rows(raw_copy, built, tmp_path, name, 
     assert _returns(out) == _returns(built[0])
 
 
+def _recode(raw, name, encode):
+    """Save raw/NAME in another encoding (encode: text -> bytes), its manifest entry updated."""
+    (raw.path / name).write_bytes(encode(raw.text(name)))
+    raw.rehash(name)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-8-sig", "cp1252"])
+def test_a_text_in_another_readable_encoding_builds_the_same_rows(raw_copy, built, tmp_path, encoding):
+    # the Norwegian text (Statsløs, Sør-Sudan, Østerrike) saved as Windows editors do: UTF-16 or
+    # UTF-32 with a byte-order mark (utf-16-be: "\xfe\xff" then big-endian), UTF-8 with a mark,
+    # or Windows-1252, which reads unambiguously when no byte of it is UTF-8
+    bom = {"utf-16-be": "\ufeff"}.get(encoding, "")
+    _recode(raw_copy, "2024-03-no.txt", lambda t: (bom + t).encode(encoding))
+    assert (raw_copy.path / "2024-03-no.txt").read_bytes() != (ROOT / "raw" / "2024-03-no.txt").read_bytes()
+    out = tmp_path / "recoded.db"
+    build(raw_copy.path, out, ROOT / "sql" / "views")
+    assert _returns(out) == _returns(built[0])
+    assert sqlite3.connect(out).execute("select code from country_names where name = 'Statsløs'").fetchone() == ("XXA",)
+
+
 # --- the command line ----------------------------------------------------------
 
 def test_cli_builds_and_summarises(tmp_path):
@@ -104,6 +126,14 @@ def test_cli_builds_and_summarises(tmp_path):
     assert "7 corrected" in result.stdout
     assert "0 mismatch(es)" in result.stdout
     assert value(sqlite3.connect(out), "select count(*) from returns") == 1303
+
+
+def _entry(raw, marker):
+    """The entry of raw/corrections.yml holding `marker`, as text (to list it again)."""
+    text = raw.text("corrections.yml")
+    start = text.rindex("\n- file:", 0, text.index(marker)) + 1
+    end = text.find("\n- file:", start + 1)
+    return text[start:] if end < 0 else text[start:end + 1]
 
 
 BAD = {
@@ -191,7 +221,53 @@ BAD = {
         lambda r: r.write("corrections.yml", r.text("corrections.yml") + "\n- file: 2023-01-en.txt\n"
                           "  kind: nationality\n  lines: [1, 1]\n  rows: [{country: Chad, asylum: 1}]\n"
                           "  reason: test\n", rehash=False),
-        "raw/corrections.yml:63: correction matches no table"),
+        "raw/corrections.yml:63: 2023-01-en.txt is not listed in raw/manifest.yml"),
+    "correction listed twice": (
+        lambda r: r.write("corrections.yml", r.text("corrections.yml") + "\n" + _entry(r, "lines: [147, 147]"),
+                          rehash=False),
+        "raw/corrections.yml:63: this correction of lines 147-147 of the nationality table of raw/2024-05-en.txt "
+        "lists the same lines again, corrected at raw/corrections.yml:50"),
+    "corrections of overlapping lines": (
+        lambda r: r.write("corrections.yml", r.text("corrections.yml") + "\n" + _entry(r, "lines: [123, 125]")
+                          .replace("lines: [123, 125]", "lines: [124, 126]"), rehash=False),
+        "raw/corrections.yml:63: this correction of lines 124-126 of the nationality table of raw/2024-05-en.txt "
+        "overlaps lines 123-125, corrected at raw/corrections.yml:34"),
+    "a correction naming a country printed elsewhere in its table": (
+        # line 146 prints Russia; the correction of line 147 (Rwanda) says Russia too
+        lambda r: r.write("corrections.yml", r.text("corrections.yml").replace("country: Rwanda", "country: Russia"),
+                          rehash=False),
+        "raw/corrections.yml:50: 'Russia' of this correction and 'Russia' (line 146) both name RUS in the "
+        "nationality table of raw/2024-05-en.txt"),
+    "a country under two names in one table": (
+        # Türkiye is Tyrkia (line 191): the same country's numbers twice, not a second country
+        lambda r: r.replace_line("2024-03-no.txt", 190, "Turkmenistan", "Türkiye"),
+        "raw/2024-03-no.txt:191: 'Tyrkia' and 'Türkiye' (line 190) both name TUR in the nationality table of "
+        "raw/2024-03-no.txt; a country is one row of a table"),
+    "a country printed twice under one name": (
+        lambda r: r.replace_line("2024-03-no.txt", 288, "Tyrkia", "Turkmenistan"),
+        "raw/2024-03-no.txt:288: 'Turkmenistan' and 'Turkmenistan' (line 287) both name TKM in the destination "
+        "table"),
+    "a text in UTF-16 without its byte-order mark": (
+        lambda r: _recode(r, "2024-03-no.txt", lambda t: t.encode("utf-16-le")),
+        "raw/2024-03-no.txt:1: this text seems to be UTF-16 (little-endian) without a byte-order mark; "
+        "save it as UTF-8"),
+    "a text in two encodings": (
+        # UTF-8 throughout (Sør-Sudan, line 4...) but for one name saved in Windows-1252
+        lambda r: _recode(r, "2024-03-no.txt", lambda t: t.encode().replace("Statsløs".encode(),
+                                                                              "Statsløs".encode("cp1252"), 1)),
+        "raw/2024-03-no.txt:180: not UTF-8 text (byte 0xf8), though line 4 is UTF-8 ('å'): the text mixes two "
+        "encodings; save it as UTF-8"),
+    "a text in no encoding": (
+        # 0x81 is in neither UTF-8 nor Windows-1252
+        lambda r: _recode(r, "2024-03-no.txt", lambda t: t.encode("cp1252").replace(b"Tyskland", b"Tysk\x81land")),
+        "raw/2024-03-no.txt:192: not UTF-8 text (byte 0x81), nor Windows-1252 or Latin-1; save it as UTF-8"),
+    "a text that reads as Windows-1252 only with control characters": (
+        lambda r: _recode(r, "2024-03-no.txt", lambda t: t.encode("cp1252").replace(b"Tyskland", b"Tysk\x1bland")),
+        "raw/2024-03-no.txt:192: not UTF-8 text (byte 0xe5 at line 4); read as Windows-1252 it holds '\\x1b', "
+        "which no publication prints"),
+    "a text with a zero byte": (
+        lambda r: _recode(r, "2024-03-no.txt", lambda t: t.encode().replace(b"Tyskland", b"Tysk\x00land")),
+        "raw/2024-03-no.txt:192: binary data where text was expected (a zero byte)"),
     "header in an unknown language": (
         lambda r: r.replace_line("2024-03-no.txt", 101, "Asyl Bortvisning Dublin Utvisning Sum",
                                  "Asile Refoulement Transfert Expulsion Somme"),
@@ -235,6 +311,39 @@ def assert_stopped(result, start, db, before):
     assert result.stdout == ""
     assert db.read_bytes() == before
     assert [p.name for p in db.parent.iterdir() if p.name.startswith(".")] == []  # no temp file left
+
+
+# --- documents that would take unbounded work ---------------------------------------
+# Each PDF is read in a worker process with a memory and a time limit (reading/workers.py).
+
+def _add_pdf(raw, name, pattern, size):
+    """A one-page PDF whose content stream inflates to `size` bytes of `pattern`, listed in the manifest."""
+    inflated = write_pdf(raw.path / name, pattern, size)
+    with open(raw.path / "manifest.yml", "a", encoding="utf-8") as f:
+        f.write(f'- file: {name}\n  period: "2025-03"\n  language: en\n  sha256: {sha256(raw.path / name)}\n')
+    return inflated
+
+
+def test_a_decompression_bomb_stops_the_build_within_its_memory(raw_copy, previous_db):
+    # a 1 MB PDF whose page inflates to a gigabyte of zeros: the worker reading it may
+    # take 512 MB more than it started with, and stops there
+    assert _add_pdf(raw_copy, "bomb.pdf", b"\0", 1 << 30) == 1 << 30
+    assert (raw_copy.path / "bomb.pdf").stat().st_size < 1_100_000
+    before = previous_db.read_bytes()
+    result = run_cli("--raw", raw_copy.path, "--db", previous_db)
+    assert_stopped(result, "raw/bomb.pdf: reading it needs more than 512 MB of memory, the limit for one "
+                   "document: stopped", previous_db, before)
+
+
+def test_a_pdf_whose_page_takes_too_long_stops_the_build_in_time(raw_copy, previous_db):
+    # forty million bytes of "q Q " (save and restore the graphics state, 20 million
+    # operators): little memory, minutes of work. The limit set to 3 s for the test
+    # (NORWAY_RETURNS_READ_SECONDS; the default is 60 s).
+    _add_pdf(raw_copy, "slow.pdf", b"q Q ", 40_000_000)
+    before = previous_db.read_bytes()
+    result = run_cli("--raw", raw_copy.path, "--db", previous_db, env={"NORWAY_RETURNS_READ_SECONDS": "3"})
+    assert_stopped(result, "raw/slow.pdf: reading it took longer than 3 s, the limit for one document: "
+                   "stopped", previous_db, before)
 
 
 def test_a_build_without_its_views_stops(previous_db, tmp_path):

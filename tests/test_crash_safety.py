@@ -1,13 +1,17 @@
 """A build killed at any moment leaves either the previous database or a complete new one."""
 
 import random
+import resource
 import sqlite3
 import subprocess
 import sys
 import time
 
+import pytest
+
 from conftest import ROOT
 from norway_returns.build import build
+from test_build import assert_stopped
 
 
 def state(path):
@@ -57,3 +61,24 @@ def test_sigkill_at_random_moments(raw_copy, tmp_path):
     # a later build sweeps the temp files the killed builds left
     build(ROOT / "raw", db, ROOT / "sql" / "views")
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+@pytest.mark.parametrize("fraction", [0.03, 0.3, 0.95])
+def test_a_disk_that_fills_up_stops_the_build_and_keeps_the_database(tmp_path, fraction):
+    # The build may write only part of the database: a file-size limit (ulimit -f) in the
+    # build's process, which refuses the write that would pass it (EFBIG) as a full disk
+    # refuses one (ENOSPC), at an early table, midway, or while the last views are stored.
+    db = tmp_path / "returns.db"
+    build(ROOT / "raw", db, ROOT / "sql" / "views")
+    before = db.read_bytes()
+    limit = int(len(before) * fraction)
+
+    def limited():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    result = subprocess.run([sys.executable, str(ROOT / "build_db.py"), "--db", str(db)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300, preexec_fn=limited)
+    assert_stopped(result, f"{db}: cannot write the database: this process may not write a file larger than "
+                   f"{limit:,} bytes (ulimit -f) (disk I/O error)", db, before)
+    assert result.stderr.endswith(f"build failed; {db} is unchanged\n")
+    assert state(db) == ("ok", 4, 1303)

@@ -198,7 +198,7 @@ def test_loaded_into_a_fresh_sqlite_database_it_gives_the_same_rows(written, bui
     conn = sqlite3.connect(copy)
     assert conn.execute("SELECT count(*) FROM checks WHERE detail = ''").fetchone()[0] > 0
     assert conn.execute("SELECT count(*) FROM checks WHERE kind IS NULL").fetchone()[0] > 0
-    assert conn.execute("SELECT first_period FROM categories WHERE code = 'asylum'").fetchone() == (None,)
+    assert conn.execute("SELECT last_period FROM categories WHERE code = 'asylum'").fetchone() == (None,)
     conn.close()
 
 

@@ -45,10 +45,17 @@ def test_generated_directory_serves_the_site(built, tmp_path):
             "period": "2025-02", "kind": "nationality", "country": "UKR", "category": "dublin",
             "_shape": "array"}).json()
         assert [r["count"] for r in rows] == [20]
+        plugins = httpx.get(f"{base}/-/plugins.json").text
+        for plugin in publish.PLUGINS:
+            assert plugin in plugins and re.search(rf"{plugin}==\d", dockerfile), plugin
+        # the site's own files go along: the map, the publications, the templates
+        assert httpx.get(f"{base}/static/world/countries-110m.json").json()["type"] == "Topology"
+        assert "Syria" in httpx.get(f"{base}/raw/2024-05-en.txt").text
+        assert "The latest publication" in page.text
+        assert "World map" in httpx.get(f"{base}/-/dashboards/overview").text
         package = httpx.get(f"{base}/package/datapackage.json").json()
         assert package["version"] == "2025-02" and len(package["resources"]) == len(list((directory / "package").glob("*.csv")))
         assert httpx.get(f"{base}/returns.db").content == (directory / "returns.db").read_bytes()
-        assert "datasette-vega" in httpx.get(f"{base}/-/plugins.json").text
     finally:
         proc.terminate()
         proc.wait(timeout=10)

@@ -76,7 +76,8 @@ def test_count_and_default_facets_read_an_index(conn, table, facets):
             f"select [{f}] as value, count(*) as count from (select * from [{table}]) "
             f"where [{f}] is not null group by [{f}] order by count desc, value limit 31" for f in facets]:
         plan = [r[3] for r in conn.execute(f"explain query plan {sql}")]
-        scans = [step for step in plan if step.startswith("SCAN ")]
+        # (SQLite reads `x is not null` on an index of x alone as a SEARCH for x > NULL)
+        scans = [step for step in plan if step.startswith(("SCAN ", "SEARCH "))]
         # one pass over an index, not a scan of a table, nor of a view's computed rows
         assert len(scans) == 1 and "USING COVERING INDEX" in scans[0], f"{sql}\n  {plan}"
 

@@ -23,9 +23,12 @@ from site_helpers import (CHART_COLUMN_KEYS, CHART_KEYS, CHART_MARKS, CHART_TYPE
 TABLES = list(schema.SCHEMA)
 VIEWS = sorted(p.stem for p in VIEWS_DIR.glob("*.sql"))
 REQUIRED_VIEWS = {"returns_wide", "monthly_returns", "convicted_share", "minors", "charter_flights",
-                  "year_over_year", "category_totals", "reconciliation"}
-CHARTED_VIEWS = {"convicted_share", "monthly_returns", "category_totals", "year_over_year"}
+                  "year_over_year", "category_totals", "reconciliation", "periods"}
+# monthly_returns has no chart link: none of its months can be derived from these publications
+CHARTED_VIEWS = {"convicted_share", "category_totals", "year_over_year"}
 FACET_COLUMNS = ("period", "kind", "category", "country")
+# a code column may be faceted by the column of its name instead, which a reader can read
+FACET_NAMES = {"country": "country_name", "category": "category_label"}
 
 # Every canned query, with parameters that select something; each is also run with
 # every parameter left empty.
@@ -34,6 +37,8 @@ QUERY_EXAMPLES = {
     "top_countries": {"period": "2024-03", "kind": "destination", "limit": "5"},
     "period_summary": {"period": "2024-03"},
     "nationality_vs_destination": {"country": "UKR"},
+    "cell_checks": {"period": "2024-05", "kind": "nationality", "country": "LBY"},
+    "publications_feed": {},
 }
 
 
@@ -249,7 +254,8 @@ def test_facets_and_sorting_name_real_columns(conn, db_meta):
             if column in columns:
                 distinct = conn.execute(f"select count(distinct [{column}]) from [{name}]").fetchone()[0]
                 if distinct < rows:
-                    assert column in meta.get("facets", []), f"{name}: facet {column}"
+                    named = FACET_NAMES.get(column) if FACET_NAMES.get(column) in columns else None
+                    assert {column, named} & set(meta.get("facets", [])), f"{name}: facet {column}"
 
 
 # ------------------------------------------------------------- canned queries
@@ -258,7 +264,8 @@ def test_every_canned_query_has_an_example(db_meta):
     assert set(db_meta["queries"]) == set(QUERY_EXAMPLES)
     for name, query in db_meta["queries"].items():
         assert query.get("title") and query.get("description"), name
-        params = set(re.findall(r"(?<!:):(\w+)", query["sql"]))
+        code = re.sub(r"'[^']*'", "''", re.sub(r"--[^\n]*", "", query["sql"]))  # no colon in a string or comment
+        params = set(re.findall(r"(?<!:):(\w+)", code))
         assert params == set(QUERY_EXAMPLES[name]), name
 
 
@@ -377,6 +384,10 @@ def test_monthly_returns_are_null_without_the_previous_month(web, conn):
     rows = web.rows(f"/{DATABASE}/monthly_returns?_size=max")
     assert len(rows) == count(conn, "returns")
     assert all(r["returns"] is None and r["previous_ytd"] is None for r in rows)
+    # and each says why, instead of leaving the cell (and a chart of it) empty
+    may = one(rows, period="2024-05", kind="nationality", country="SYR", category="dublin")
+    assert may["note"] == "cannot be derived: the 2024-04 publication is not in the database"
+    assert (may["ytd"], may["country_name"], may["category_label"]) == (44, "Syria", "Dublin")
 
 
 # ----------------------------------------------------------- CSV downloads
@@ -473,6 +484,21 @@ def test_every_link_in_the_metadata_opens_a_page(web, metadata, db_meta):
 
 CHROMIUM = Path("/usr/bin/chromium")  # the Makefile's CHROMIUM
 
+# How much of a datasette-vega chart is marks: the coloured pixels of its canvas (axes
+# and text are grey or black; marks are coloured), or the marks of its SVG.
+DRAWN_MARKS = """() => {
+  const canvas = document.querySelector(".vega-embed canvas");
+  if (canvas) {
+    const d = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4)
+      if (d[i + 3] > 0 && Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 40) n++;
+    return n;
+  }
+  return 100 * document.querySelectorAll(".vega-embed svg .mark-rect path, .vega-embed svg .mark-line path, "
+                                         + ".vega-embed svg .mark-symbol path").length;
+}"""
+
 
 def test_chart_links_draw_a_chart_in_a_browser(site, db_meta):
     """Each chart link and canned-query fragment, opened in Chromium against the site as
@@ -495,6 +521,8 @@ def test_chart_links_draw_a_chart_in_a_browser(site, db_meta):
                 page.wait_for_selector(".vega-embed canvas, .vega-embed svg", timeout=15000)
                 chart = split_fragment(urlsplit(url).fragment)
                 assert page.eval_on_selector("select[name=y_column]", "e => e.value") == chart["y_column"], url
+                # and it draws marks: coloured bars, lines or points, not only axes
+                page.wait_for_function(f"({DRAWN_MARKS})() > 50", timeout=15000)
             assert not errors, errors
         finally:
             browser.close()
@@ -569,7 +597,7 @@ def test_monthly_returns_from_consecutive_year_to_date_tables(synthetic):
 
 def test_reconciliation_shows_a_difference(synthetic):
     rows = [dict(r) for r in synthetic.execute("select * from reconciliation where difference != 0")]
-    assert rows == [dict(period="2024-04", kind="nationality", category="asylum", sum_of_cells=9,
+    assert rows == [dict(period="2024-04", kind="nationality", category="asylum", category_label="asylum", sum_of_cells=9,
                          published_total=10, difference=-1, source="x:2")]
 
 
@@ -578,3 +606,161 @@ def test_year_over_year_flags_a_disagreement(synthetic):
     assert (rows["2024-02"]["change_pct"], rows["2024-02"]["published_decimals"], rows["2024-02"]["agrees"]) \
         == (12.5, 1, 1)
     assert (rows["2024-04"]["published_decimals"], rows["2024-04"]["agrees"]) == (0, 0)  # 12.5 rounds to 13, not 14
+
+
+# ------------------------------------------- every number traced to its page
+
+def test_a_cells_source_links_to_its_line_and_its_status_to_the_reason(web):
+    # Libya's Dublin cell of May 2024 was read by a person (raw/corrections.yml, lines 123-125)
+    html = web.ok(f"/{DATABASE}/returns/2024-05,nationality,LBY,dublin").text
+    assert '<a href="/-/source/2024-05-en.txt?lines=123-125#L123">raw/2024-05-en.txt:123-125</a>' in html
+    why = re.search(r'corrected \(<a href="([^"]+)">why</a>\)', html)
+    assert why, "a corrected cell links to its checks"
+    # the row shows names, not only codes
+    assert ">Libya</a>" in html and ">Dublin</a>" in html
+    checks = web.rows(why[1].replace("&amp;", "&"))
+    assert [(c["subject"], c["outcome"]) for c in checks] == [("Libya", "corrected")]
+    assert "Two rows run together" in checks[0]["detail"] and "dublin 7 (corrected" in checks[0]["cells"]
+
+
+def test_the_source_viewer_highlights_the_line_and_the_file_is_served(web):
+    html = web.ok("/-/source/2024-05-en.txt?lines=165").text
+    line = re.search(r'<div id="L165" class="wanted">(.*?)</div>', html)[1]
+    assert "Syria" in line and "59" in line  # "Syria 7 2 44 6 59", the cell's own line
+    raw = web.ok("/raw/2024-05-en.txt").text
+    assert raw.split("\n")[164].startswith("Syria")
+    outside = web.get("/-/source/~2E~2E~2Fmetadata~2Eyml")  # ../metadata.yml, as Datasette escapes it
+    assert outside.status_code == 404 and "datasette-dashboards" not in outside.text
+    assert web.get("/-/source/nothing.txt").status_code == 404
+
+
+def test_a_repaired_cell_in_the_wide_table_links_to_its_check(web):
+    rows = web.ok(f"/{DATABASE}/returns_wide?period=2022-06&kind=nationality&country=BIH").text
+    why = re.search(r'repaired \(<a href="([^"]+)">why</a>\)', rows)
+    checks = web.rows(why[1].replace("&amp;", "&"))
+    repaired = [c for c in checks if c["outcome"] == "repaired"]
+    assert len(repaired) == 1 and "printed '2.'" in repaired[0]["detail"]
+
+
+# ------------------------------------------------- what users expect of a site
+
+def test_robots_keep_crawlers_off_facets_and_downloads(web):
+    robots = web.ok("/robots.txt").text.splitlines()
+    assert robots[0] == "User-agent: *"
+    assert {"Disallow: /*?", "Disallow: /*.csv", "Disallow: /returns.db"} <= set(robots)
+    assert "Disallow: /" not in robots  # the front page and the overview stay open
+
+
+def test_atom_feed_of_the_publications(web):
+    feed = web.ok(f"/{DATABASE}/publications_feed.atom")
+    assert feed.text.lstrip().startswith("<?xml") and "<feed" in feed.text
+    titles = re.findall(r"<title>(.*?)</title>", feed.text)
+    assert "Statistics for February 2025: Forced returns from Norway" in titles
+    assert "Persons forcibly returned so far this year (Jan–May 2024): 1033. Returned in May 2024: 233" in feed.text
+
+
+def test_copyable_and_csv_downloads(web):
+    assert "copyable" in web.ok(f"/{DATABASE}/returns_wide?country=UKR").text
+    csv = web.get(f"/{DATABASE}/returns.csv?country=UKR&_dl=1")
+    assert csv.status_code == 200 and "attachment" in csv.headers.get("content-disposition", "")
+
+
+def test_periods_say_what_so_far_this_year_covers(web):
+    rows = {r["period"]: r for r in web.rows(f"/{DATABASE}/periods")}
+    assert (rows["2024-05"]["ytd_label_en"], rows["2024-05"]["ytd_label_no"]) == ("Jan–May 2024", "jan.–mai 2024")
+    assert rows["2025-02"]["month_label_en"] == "February 2025"
+
+
+def test_stored_views_facet_by_names(web):
+    facets = web.json(f"/{DATABASE}/returns_wide.json?period=2024-05&country_name=Syria")["facet_results"]
+    assert [(f["value"], f["count"]) for f in facets["country_name"]["results"]] == [("Syria", 1)]
+    facets = web.json(f"/{DATABASE}/category_totals.json")["facet_results"]
+    assert {f["value"] for f in facets["category_label"]["results"]} >= {"Asylum", "Dublin", "Expulsion"}
+
+
+def test_index_leads_with_the_latest_figures_and_links(web):
+    html = web.ok("/").text
+    assert "The latest publication: February 2025" in html
+    assert "<strong>181</strong><span>persons returned in February 2025" in html
+    assert "against 349 a year earlier (-1.1 %)" in html
+    # the country pages of February 2025's most returned nationalities, United Kingdom first
+    countries = re.findall(r'href="/-/dashboards/country\?country=([^"]+)">', html)
+    assert countries[:3] == ["United%20Kingdom", "Ukraine", "Colombia"], countries  # 30, 26, 25
+    for href in ("/-/dashboards/overview", "/-/dashboards/country", "/returns/publications_feed.atom",
+                 "returns.db", "package/datapackage.json"):  # the download line of the description
+        assert f'href="{href}' in html, href
+
+
+# ------------------------------------------------ the overview and country page
+
+def dashboard_charts(metadata):
+    for slug, dashboard in metadata["plugins"]["datasette-dashboards"].items():
+        for name, chart in dashboard["charts"].items():
+            if chart.get("query"):
+                yield slug, name, chart, dashboard.get("filters", {})
+
+
+def test_every_dashboard_chart_query_returns_rows_for_every_filter(web, conn, metadata):
+    periods = [r[0] for r in conn.execute("select period from publications")]
+    for slug, name, chart, filters in dashboard_charts(metadata):
+        choices = [{}]
+        if "period" in filters:
+            choices += [{"period": p, "kind": k} for p in periods for k in ("nationality", "destination")]
+        if "country" in filters:
+            choices += [{"country": "Ukraine"}, {"country": "Kosovo"}]
+        for params in choices:
+            rows = web.json(f"/{DATABASE}.json?" + urlencode({"sql": chart["query"], **params, "_shape": "objects"}))
+            assert rows["rows"], (slug, name, params)
+        assert web.ok(f"/-/dashboards/{slug}/{name}")
+
+
+def test_dashboard_filters_are_filled_from_the_data(web):
+    html = web.ok("/-/dashboards/overview").text
+    assert '<option value="2024-05"' in html and '<option value="destination"' in html
+    html = web.ok("/-/dashboards/country?country=Ukraine").text
+    assert '<option value="Ukraine">' in html and '<option value="Syria">' in html
+
+
+def test_the_map_joins_every_country_with_returns_to_a_shape(web, conn):
+    import json
+    world = json.loads((ROOT / "static" / "world" / "countries-110m.json").read_text())
+    shapes = world["objects"]["countries"]["geometries"]
+    ids, names = {g.get("id") for g in shapes}, {g["properties"]["name"] for g in shapes}
+    assert web.ok("/static/world/countries-110m.json").json()["type"] == "Topology"
+    missing = [code for code, numeric, name in conn.execute(
+        "select distinct c.code, c.numeric, c.name_en from returns as r join countries as c on c.code = r.country")
+        if numeric not in ids and name not in names]
+    # only what no 1:110m shape stands for: small states and islands, stateless, unknown
+    assert set(missing) <= {"XXA", "XXX", "MLT", "SGP", "BHR", "MDV", "MUS", "CPV", "COM", "STP", "LCA",
+                            "GRD", "DMA", "KNA", "ATG", "BRB", "VCT", "SYC", "TON", "KIR", "FSM", "PLW",
+                            "MHL", "NRU", "TUV", "WSM", "AND", "MCO", "SMR", "LIE", "VAT", "HKG", "MAC",
+                            "BMU", "YUG", "BHR"}, missing
+    syria = conn.execute("select numeric from countries where code = 'SYR'").fetchone()[0]
+    assert syria == "760" and syria in ids
+
+
+def test_the_dashboards_links_open_pages(web, metadata):
+    # links written in the dashboards' text, relative to the dashboard's page
+    for slug, dashboard in metadata["plugins"]["datasette-dashboards"].items():
+        for chart in dashboard["charts"].values():
+            if chart.get("library") == "markdown":
+                for href in re.findall(r"\]\(([^)]+)\)", chart["display"]):
+                    url = urlsplit(urljoin(f"http://localhost/-/dashboards/{slug}", href))
+                    web.ok(url.path + (f"?{url.query}" if url.query else ""))
+
+
+def test_source_links_for_pdfs_texts_and_lists():
+    # plugins/site.py as Datasette loads it, with the URLs of a site under a base_url
+    import importlib.util
+    from datasette.app import Datasette
+    spec = importlib.util.spec_from_file_location("site_plugin", ROOT / "plugins" / "site.py")
+    plugin = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(plugin)
+    ds = Datasette(memory=True, settings={"base_url": "/data/"})
+    assert plugin.linked_sources(ds, "raw/2025-03-en.pdf:68 (page 3)") == \
+        '<a href="/data/raw/2025-03-en.pdf#page=3">raw/2025-03-en.pdf:68 (page 3)</a>'
+    assert plugin.linked_sources(ds, "raw/2024-05-en.txt:123-125") == \
+        '<a href="/data/-/source/2024-05-en.txt?lines=123-125#L123">raw/2024-05-en.txt:123-125</a>'
+    both = plugin.linked_sources(ds, "raw/2024-05-en.txt:140,raw/2024-05-en.txt:141")
+    assert both.count("<a ") == 2 and ">raw/2024-05-en.txt:141</a>" in both
+    assert plugin.linked_sources(ds, "no source here") is None

@@ -46,7 +46,11 @@ class Correction:
         return range(self.first, self.last + 1)
 
 
-def read_corrections(raw):
+def read_corrections(raw, documents=None):
+    """The corrections of raw/corrections.yml, each checked on its own line.
+
+    documents: the names (raw/NAME) the manifest lists; a correction must name one.
+    """
     path = raw / "corrections.yml"
     if not path.exists():
         return []
@@ -74,9 +78,20 @@ def read_corrections(raw):
         if not isinstance(entry["rows"], list) or not entry["rows"]:
             fail("rows must be a list of at least one row")
         file = f"raw/{entry['file']}"
+        if documents is not None and file not in documents:
+            fail(f"{entry['file']} is not listed in raw/manifest.yml")
+        for other in out:  # one decision per line: a second would be applied too, or contradict the first
+            if other.file == file and other.kind == entry["kind"] and other.first <= lines[1] \
+                    and lines[0] <= other.last:
+                again = "lists the same lines again" if (other.first, other.last) == tuple(lines) else \
+                    f"overlaps lines {other.first}-{other.last}"
+                fail(f"this correction of lines {lines[0]}-{lines[1]} of the {entry['kind']} table of "
+                     f"{file} {again}, corrected at {other.where}")
         source = f"{file}:{lines[0]}" if lines[0] == lines[1] else f"{file}:{lines[0]}-{lines[1]}"
         rows = []
         for r in entry["rows"]:
+            if not isinstance(r, dict):
+                fail(f"rows must be mappings such as {{country: Libya, asylum: 1}}, not {r!r}")
             r = {k: v for k, v in r.items() if k != "__line__"}
             printed = str(r.pop("country", ""))
             code = countries().code(printed)
@@ -85,7 +100,7 @@ def read_corrections(raw):
             bad = set(r) - set(category_codes())
             if bad:
                 fail(f"unknown category {', '.join(sorted(bad))}")
-            if not all(isinstance(v, int) and v > 0 for v in r.values()) or not r:
+            if not all(type(v) is int and v > 0 for v in r.values()) or not r:
                 fail(f"counts for {printed} must be whole numbers above 0 (leave an empty cell out)")
             rows.append(CorrectedRow(printed, code, r, source, str(entry["reason"]).strip()))
         out.append(Correction(file, entry["kind"], lines[0], lines[1], rows, str(entry["reason"]).strip(),

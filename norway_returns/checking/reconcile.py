@@ -218,6 +218,23 @@ def require_as_printed(rows, total, columns):
                              f"says {cells['total'].value}{IF_DAMAGED}")
 
 
+def _one_row_per_country(table, rows, corrections):
+    """A country is one row of a table: two names of one country (Turkey, Türkiye), or one
+    name printed twice, would count its returns twice (and key two rows alike)."""
+    seen = {}
+    entries = [(row.code, row.lines[0].file, row.lines[0].number, repr(row.printed),
+                f"{row.printed!r} (line {row.lines[0].number})") for row in rows]
+    for corr in corrections:
+        file, line = corr.where.rsplit(":", 1)
+        entries += [(r.code, file, int(line), f"{r.printed!r} of this correction",
+                     f"{r.printed!r} of the correction at {corr.where}") for r in corr.rows]
+    for code, file, line, this, named in entries:
+        if code in seen:
+            raise BuildError(file, line, f"{this} and {seen[code]} both name {code} in the {table.kind} table "
+                             f"of {table.file}; a country is one row of a table")
+        seen[code] = named
+
+
 def reconcile_table(table, corrections, totals_hint=None, repair=False):
     """A table -> Result with every cell, the Total row and the checks.
 
@@ -227,6 +244,7 @@ def reconcile_table(table, corrections, totals_hint=None, repair=False):
     cats = table.categories
     skip = {n for corr in corrections for n in corr.line_numbers}
     rows = group_rows(table, skip)
+    _one_row_per_country(table, rows, corrections)
     if not repair:
         require_as_printed(rows, table.total, columns)
     result = Result(table.kind)

@@ -28,11 +28,12 @@ class Countries:
             self.rows[c.alpha_3] = {
                 "code": c.alpha_3,
                 "alpha2": c.alpha_2,
+                "numeric": c.numeric,  # ISO 3166-1 numeric: the ids of the site's world map
                 "name_en": data["short_names_en"].get(c.alpha_3, getattr(c, "common_name", c.name)),
                 "name_no": data["short_names_no"].get(c.alpha_3, name_no),
             }
         for code, row in self.extra.items():
-            self.rows[code] = {"code": code, **row}
+            self.rows[code] = {"code": code, "numeric": None, **row}
             self._names.setdefault(norm(row["name_en"]), code)
             self._names.setdefault(norm(row["name_no"]), code)
         for name, code in data["aliases"].items():

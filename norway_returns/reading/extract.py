@@ -61,15 +61,58 @@ def split_spaced(text):
 
 
 def read_text(path, name):
+    """A text's lines. UTF-8 as pdftotext writes it; also UTF-16 or UTF-32 with a byte-order
+    mark (editors on Windows save "Unicode" so), and Windows-1252/Latin-1 when it is
+    unambiguous: not UTF-8 anywhere, every character a letter, digit, punctuation, symbol
+    or space. Anything else stops the build at its line, naming what it seems to be."""
+    import codecs
+    import unicodedata
+
     data = path.read_bytes()
-    if b"\x00" in data:
-        raise BuildError(name, None, "binary data where text was expected")
+
+    def line_of(index, encoding="latin-1"):  # the line holding byte `index`
+        return data[:index].decode(encoding, errors="ignore").count("\n") + 1
+
+    def fail(line, what):
+        raise BuildError(name, line, f"{what}; save it as UTF-8")
+
+    for bom, encoding in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                          (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                          (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            break
+    else:
+        encoding = None
+    if encoding is None and b"\x00" in data:
+        # UTF-16 without its mark shows as a zero byte beside every ASCII character
+        even, odd = data[0::2].count(0), data[1::2].count(0)
+        if len(data) % 2 == 0 and max(even, odd) > len(data) // 4 and min(even, odd) * 10 < max(even, odd):
+            order = "big" if even > odd else "little"
+            fail(1, f"this text seems to be UTF-16 ({order}-endian) without a byte-order mark")
+        fail(line_of(data.index(b"\x00")), "binary data where text was expected (a zero byte)")
     try:
-        text = data.decode("utf-8")
+        text = data.decode(encoding or "utf-8")
     except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        raise BuildError(name, line, f"not UTF-8 text (byte {data[e.start]:#04x})") from None
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        if encoding:
+            fail(line_of(e.start, encoding), f"not {encoding.upper().replace('-SIG', '')} text, though it starts "
+                 f"with that encoding's byte-order mark (bytes {data[e.start:e.start + 2].hex(' ')})")
+        byte, line = data[e.start], line_of(e.start)
+        utf8 = re.search(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}", data)
+        if utf8:
+            fail(line, f"not UTF-8 text (byte {byte:#04x}), though line {line_of(utf8.start())} is UTF-8 "
+                 f"({utf8.group().decode('utf-8')!r}): the text mixes two encodings")
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as e:
+            fail(line_of(e.start), f"not UTF-8 text (byte {data[e.start]:#04x}), nor Windows-1252 or Latin-1")
+        odd = next((k for k, ch in enumerate(text) if ch not in "\t\n\r\f\xad"
+                    and unicodedata.category(ch)[0] not in "LNPSZ"), None)
+        if odd is not None:
+            fail(text[:odd].count("\n") + 1, f"not UTF-8 text (byte {byte:#04x} at line {line}); read as "
+                 f"Windows-1252 it holds {text[odd]!r}, which no publication prints")
+    if "\x00" in text:
+        fail(text[:text.index("\x00")].count("\n") + 1, "binary data where text was expected (a zero character)")
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 def extract_text(path, name):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .countries import countries
 from ..errors import BuildError
-from .vocabulary import header_phrases, header_words, norm, table_kind, total_labels
+from .vocabulary import CONNECTING_WORDS, header_phrases, header_words, norm, table_kind, total_labels
 
 _INT = re.compile(r"[0-9]+")  # ASCII digits only: OCR leaves look-alikes such as '۷'
 _WORD = re.compile(r"[^\W\d_]+")
@@ -77,7 +77,7 @@ def is_header_line(line):
     """A line of column labels: no digits, and mostly words of the header vocabulary."""
     if line.is_blank or any(ch.isdigit() for ch in line.text):
         return False
-    words = _words(line.text)
+    words = [w for w in _words(line.text) if w not in CONNECTING_WORDS]  # "and", "og": names have them too
     known = sum(w in header_words() for w in words)
     return bool(words) and known * 2 >= len(words) and known > 0
 

@@ -32,16 +32,45 @@ def category_codes():
 
 
 @functools.cache
+def crosswalk():
+    """Rows of category_crosswalk: each older category and today's categories it covers."""
+    codes = set(category_codes())
+    rows = []
+    for c in categories():
+        for current, note in (c.get("covers") or {}).items():
+            if current not in codes:  # a slip in data/categories.yml, not in a publication
+                raise ValueError(f"data/categories.yml: {c['code']} covers unknown category {current!r}")
+            rows.append(dict(older=c["code"], current=current, note=" ".join(note.split())))
+    return rows
+
+
+def _slash_spellings(phrase):
+    """A header with a slash as printers space it: "dublin/trygt", "dublin / trygt", "dublin/ trygt"."""
+    if "/" not in phrase:
+        return [phrase]
+    tight = re.sub(r"\s*/\s*", "/", phrase)
+    return [tight.replace("/", sep) for sep in ("/", " / ", "/ ", " /")]
+
+
+@functools.cache
 def header_phrases():
     """Normalised header phrase -> category code (`total` for the Total column)."""
-    phrases = {norm(h): c["code"] for c in categories() for h in c["headers"]}
+    phrases = {s: c["code"] for c in categories() for h in c["headers"] for s in _slash_spellings(norm(h))}
     phrases.update({norm(h): "total" for h in load("categories")["total_headers"]})
     return phrases
 
 
+# Words that join a header's words ("Removed or expelled", "Bort- og utviste") but also
+# country names ("Trinidad and Tobago", "Bosnia og Hercegovina"): they are header words,
+# but do not count towards making a line a header line, so that a wrapped name's line
+# "Trinidad and" stays a row.
+CONNECTING_WORDS = frozenset({"and", "or", "og", "eller"})
+
+
 @functools.cache
 def header_words():
-    return {w for phrase in header_phrases() for w in phrase.split()}
+    """The words of the header vocabulary, split as the table stage splits a line's words."""
+    return {w for phrase in header_phrases() for w in re.findall(r"[^\W\d_]+", phrase)}
 
 
 @functools.cache

@@ -18,25 +18,28 @@ from pathlib import Path
 import click
 
 from ..writing.package import build as build_package
-from .serve import ROOT, datasette, settings
+from .serve import ROOT, datasette, settings, site_options
 
 APP = "norway-returns"
-# Installed in the image, pinned to the versions here: Datasette, and what plugins and plugins/ use.
-PACKAGES = ("datasette", "datasette-vega", "asgi-gzip")
+# the site's plugins from PyPI, and what plugins/ uses, deployed at the versions installed here
+PLUGINS = ["datasette-vega", "datasette-dashboards", "datasette-block-robots", "datasette-copyable",
+           "datasette-atom", "asgi-gzip"]
 
 
 def publish_args(provider, db="returns.db", *extra, package="package"):
-    """`datasette publish PROVIDER ...` with Datasette and its plugins pinned to the versions here,
-    the settings of `serve` (the build's URL prefix among them, named after `db`), and the data
-    package (`norway-returns package`) served at /package/."""
+    """`datasette publish PROVIDER ...` with Datasette and its plugins pinned to the versions
+    here, the site's plugins folder, templates and static files (the map, raw/), the settings of
+    `serve` (the build's URL prefix among them, named after `db`), and the data package
+    (`norway-returns package`) served at /package/."""
     if not Path(db).exists():
         raise click.ClickException(f"{db} does not exist: build it first (its URLs are named after it)")
-    extra_options = " ".join(f"--setting {name} {value}"
-                             for name, value in settings(db, package=package if Path(package).is_dir() else None).items())
+    served = settings(db, package=package if Path(package).is_dir() else None)
+    options = " ".join(f"--setting {name} {value}" for name, value in served.items())
+    installs = [f"datasette=={version('datasette')}", *(f"{p}=={version(p)}" for p in PLUGINS)]
     return [datasette(), "publish", provider, str(db), "--metadata", str(ROOT / "metadata.yml"),
-            "--plugins-dir", str(ROOT / "plugins"), "--static", f"package:{package}",
-            *[a for p in PACKAGES for a in ("--install", f"{p}=={version(p)}")],
-            "--extra-options", extra_options, *extra]
+            *site_options(), "--static", f"package:{package}",
+            *(a for name in installs for a in ("--install", name)),
+            "--extra-options", options, *extra]
 
 
 def generate(db, directory):

@@ -46,6 +46,20 @@ def inspect(db, inspect_file):
     subprocess.run([datasette(), "inspect", str(db), "--inspect-file", str(inspect_file)], check=True)
 
 
+# Files the site serves as they are: its own (the world map, CSS) and the publications
+# themselves, so that every number's source links to its document. (mount, folder)
+STATIC = [("static", ROOT / "static"), ("raw", ROOT / "raw")]
+TEMPLATES = ROOT / "templates"
+
+
+def site_options():
+    """The options that give Datasette the project's metadata, plugins, templates and files."""
+    args = ["--plugins-dir", str(ROOT / "plugins"), "--template-dir", str(TEMPLATES)]
+    for mount, folder in STATIC:
+        args += ["--static", f"{mount}:{folder}"]
+    return args
+
+
 def build_prefix(db_hash, metadata=ROOT / "metadata.yml", package=None):
     """`/v-BUILD/`: BUILD names the database (its sha256), the files the pages are made of
     (and the data package's, when served) and the versions of Datasette and its plugins, so
@@ -71,19 +85,21 @@ def db_hash(db, inspect_file=None):
     return inspect_hash(Path(db))
 
 
-def settings(db, inspect_file=None, package=None):
-    """SETTINGS, and base_url: the build's prefix."""
-    return {**SETTINGS, "base_url": build_prefix(db_hash(db, inspect_file), package=package)}
+def settings(db, inspect_file=None, package=None, base_url=None):
+    """SETTINGS, and base_url: the build's prefix (under `base_url`, such as /data/, when given)."""
+    prefix = build_prefix(db_hash(db, inspect_file), package=package)
+    return {**SETTINGS, "base_url": (base_url or "/").rstrip("/") + prefix}
 
 
 def command(db="returns.db", inspect_file="inspect-data.json", metadata=ROOT / "metadata.yml",
-            host="127.0.0.1", port=8001, package=None):
-    """package: the folder `norway-returns package` wrote, served at /package/ when given."""
+            host="127.0.0.1", port=8001, base_url=None, package=None):
+    """package: the folder `norway-returns package` wrote, served at /package/ when given;
+    base_url: a path such as /data/ to serve the site under."""
     args = [datasette(), "serve", "-i", str(db), "--inspect-file", str(inspect_file),
-            "--metadata", str(metadata), "--plugins-dir", str(ROOT / "plugins"), "-h", host, "-p", str(port)]
+            "--metadata", str(metadata), *site_options(), "-h", host, "-p", str(port)]
     if package:
         args += ["--static", f"package:{package}"]
-    for name, value in settings(db, inspect_file, package).items():
+    for name, value in settings(db, inspect_file, package, base_url).items():
         args += ["--setting", name, str(value)]
     return args
 
@@ -95,14 +111,16 @@ def free_port():
 
 
 @contextlib.contextmanager
-def running(db, folder, package=None):
-    """The site serving `db` on a free port, as `make serve` runs it: yields (base URL, process)."""
+def running(db, folder, base_url=None, package=None):
+    """The site serving `db` on a free port, as `make serve` runs it (under `base_url`, a
+    path such as /data/, when given): yields (base URL, process)."""
     inspect_file = Path(folder) / "inspect-data.json"
     inspect(db, inspect_file)
     port = free_port()
-    proc = subprocess.Popen(command(db, inspect_file, port=port, package=package), stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen(command(db, inspect_file, port=port, base_url=base_url, package=package),
+                            stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+    base = f"http://127.0.0.1:{port}" + (base_url or "/").rstrip("/")
     try:
         for _ in range(200):
             try:

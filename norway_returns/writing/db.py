@@ -6,6 +6,7 @@ was. Views come from sql/views/NAME.sql, one per file, the file name the view's;
 few in STORED_VIEWS are stored as tables of their rows.
 """
 
+import contextlib
 import os
 import sqlite3
 from pathlib import Path
@@ -30,10 +31,16 @@ SCHEMA = {
                  "source_file": str, "sha256": str, "source_url": str, "note": str, "damaged": str},
         pk="period"),
     "categories": dict(
-        columns={"code": str, "label_en": str, "label_no": str, "description_en": str, "first_period": str},
+        columns={"code": str, "label_en": str, "label_no": str, "description_en": str, "first_period": str,
+                 "last_period": str},
         pk="code"),
+    # which of today's categories an older one covers (data/categories.yml, `covers`)
+    "category_crosswalk": dict(
+        columns={"older": str, "current": str, "note": str},
+        pk=("older", "current"), fks=[("older", "categories", "code"), ("current", "categories", "code")],
+        indexes=[["current"]]),
     "countries": dict(
-        columns={"code": str, "alpha2": str, "name_en": str, "name_no": str},
+        columns={"code": str, "alpha2": str, "numeric": str, "name_en": str, "name_no": str},
         pk="code", indexes=[["name_en"]]),
     "country_names": dict(
         columns={"name": str, "language": str, "code": str},
@@ -78,11 +85,18 @@ SCHEMA = {
 # sql/views/NAME.sql and, for readers of the site, in a comment inside the table's schema.
 STORED_VIEWS = {
     "monthly_returns": dict(pk=("period", "kind", "country", "category"),
-                            indexes=[["kind", "period"], ["category"], ["country", "kind", "period"]]),
+                            indexes=[["kind", "period"], ["category"], ["country", "kind", "period"],
+                                     ["country_name"], ["category_label"]]),
     "returns_wide": dict(pk=("period", "kind", "country"),
-                         indexes=[["kind", "period"], ["country", "kind", "period"]]),
-    "category_totals": dict(pk=("period", "kind", "category"), indexes=[["kind", "period"], ["category"]]),
-    "reconciliation": dict(pk=("period", "kind", "category"), indexes=[["kind", "period"], ["category"]]),
+                         indexes=[["kind", "period"], ["country", "kind", "period"], ["country_name"]]),
+    "category_totals": dict(pk=("period", "kind", "category"),
+                            indexes=[["kind", "period"], ["category"], ["category_label"]]),
+    "reconciliation": dict(pk=("period", "kind", "category"),
+                           indexes=[["kind", "period"], ["category"], ["category_label"]]),
+    # its series and countries as foreign keys, so that Datasette labels their codes (facets too)
+    "comparable_series": dict(pk=("series", "period", "kind", "country"),
+                              indexes=[["kind", "period"], ["country", "kind", "period"], ["period"]],
+                              fks=[("series", "categories", "code"), ("country", "countries", "code")]),
 }
 
 # a column's type as CREATE TABLE AS declares it -> the stored table's; a column of
@@ -135,10 +149,12 @@ def create_views(db, views_dir, stored_only=False):
                 db.create_view(view.stem, query)
                 db.execute(f"SELECT * FROM [{view.stem}] LIMIT 0")  # SQLite checks names only when run
         except sqlite3.Error as e:
+            if is_write_error(e):  # the disk, not the query
+                raise
             raise BuildError(origin, None, f"the query does not run: {e}") from None
 
 
-def store(db, name, query, origin, pk, indexes):
+def store(db, name, query, origin, pk, indexes, fks=()):
     """The rows of `query` into a new table `name`, whose schema carries the query."""
     if "*/" in query:
         raise BuildError(origin, query[:query.index("*/")].count("\n") + 1,
@@ -149,6 +165,7 @@ def store(db, name, query, origin, pk, indexes):
     columns = [(c[1], STORED_TYPES[c[2]]) for c in db.execute(f"PRAGMA temp.table_info([{live}_columns])")]
     lines = [f"    [{c}] {t}{' NOT NULL' if c in pk else ''}," for c, t in columns]
     lines.append(f"    PRIMARY KEY ({', '.join(f'[{c}]' for c in pk)})")
+    lines[-1:-1] = [f"    FOREIGN KEY ([{c}]) REFERENCES [{table}]([{column}])," for c, table, column in fks]
     db.execute(f"CREATE TABLE [{name}] (\n" + "\n".join(lines) + "\n"
                f"/* The rows of this query, stored when the database was built ({origin}):\n\n"
                f"{query.strip()}\n*/\n)")
@@ -160,19 +177,29 @@ def store(db, name, query, origin, pk, indexes):
 
 
 def write(path, tables, views_dir):
-    """tables: name -> list of row dicts. Builds into a temp file, then renames it."""
+    """tables: name -> list of row dicts. Builds into a temp file, then renames it.
+
+    A disk that fills up (or any failed write) stops the build with a BuildError saying
+    so; the temp file is removed and `path` is as it was."""
     path = Path(path)
     sweep(path.parent, f".{path.name}.*.tmp")
     tmp = temp_path(path)
     tmp.unlink(missing_ok=True)
+    db = None
     try:
         db = sqlite_utils.Database(tmp)
+        # The temp file is thrown away if anything fails, so it needs no rollback journal
+        # (which a killed build would leave beside it); sorts for indexes stay in memory,
+        # so that only this folder's disk is written.
+        db.conn.execute("PRAGMA journal_mode = OFF")
+        db.conn.execute("PRAGMA temp_store = MEMORY")
         db.conn.execute("PRAGMA foreign_keys = ON")
         with db.conn:
             create(db, views_dir, tables)
         broken = db.conn.execute("PRAGMA foreign_key_check").fetchall()
         assert not broken, f"foreign keys broken: {broken[:3]}"
         db.close()
+        db = None
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -181,5 +208,39 @@ def write(path, tables, views_dir):
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+    except (sqlite3.Error, OSError) as e:
+        raise BuildError(path, None, f"cannot write the database: {why_not_written(e, path.parent)}") from None
     finally:
+        if db is not None:
+            db.close()
         tmp.unlink(missing_ok=True)
+
+
+# SQLite's result codes for a write the disk or the system refused (not the SQL's fault)
+WRITE_ERRORS = {sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY,
+                sqlite3.SQLITE_NOMEM}
+
+
+def is_write_error(e):
+    return (getattr(e, "sqlite_errorcode", 0) or 0) & 0xFF in WRITE_ERRORS
+
+
+def why_not_written(e, folder):
+    """What stopped a write, in words: a full disk above all. Where the system refuses a
+    write for another reason (a file-size limit: EFBIG), SQLite says "disk I/O error"."""
+    import errno
+    import resource
+    import shutil
+
+    code = getattr(e, "sqlite_errorcode", 0) or 0
+    what = e.strerror or str(e) if isinstance(e, OSError) else str(e)
+    full = code == sqlite3.SQLITE_FULL or getattr(e, "errno", None) in (errno.ENOSPC, errno.EDQUOT)
+    with contextlib.suppress(OSError):
+        full = full or shutil.disk_usage(folder).free < 1_000_000
+    if full:
+        return f"the disk is full ({what}); free some space in {folder} and build again"
+    limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+    if limit != resource.RLIM_INFINITY and (code & 0xFF == sqlite3.SQLITE_IOERR or
+                                            getattr(e, "errno", None) == errno.EFBIG):
+        return f"this process may not write a file larger than {limit:,} bytes (ulimit -f) ({what})"
+    return what

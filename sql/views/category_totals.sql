@@ -18,6 +18,7 @@ SELECT
     s.kind,
     s.category,
     c.label_en AS category_label,
+    c.label_no AS category_label_no,
     CAST(s.returns AS INTEGER) AS returns,
     CAST(SUM(s.returns) OVER (PARTITION BY s.period, s.kind) AS INTEGER) AS kind_total,
     CAST(ROUND(100.0 * s.returns / SUM(s.returns) OVER (PARTITION BY s.period, s.kind), 1) AS REAL)

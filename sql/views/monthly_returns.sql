@@ -6,7 +6,7 @@
 --   * A cell missing from one of the two tables (no returns printed) counts as 0,
 --     as long as the previous month's publication exists.
 --   * Where the previous month's publication is not in `publications`, `returns`
---     is NULL: it cannot be computed.
+--     is NULL: it cannot be computed, and `note` says so.
 -- Rows cover every period, kind, country and category printed in this month's table
 -- or in the previous month's one. A negative figure means this month's publication
 -- revised an earlier year-to-date figure down (late registrations, corrections).
@@ -46,7 +46,9 @@ SELECT
     cells.kind,
     cells.country,
     c.name_en AS country_name,
+    c.name_no AS country_name_no,
     cells.category,
+    k.label_en AS category_label,
     CAST(COALESCE(cur.count, 0) AS INTEGER) AS ytd,
     m.previous_period,
     -- the previous month's year-to-date; NULL in January and where that
@@ -56,10 +58,16 @@ SELECT
         WHEN m.month = 1 THEN COALESCE(cur.count, 0)
         WHEN prev_pub.period IS NULL THEN NULL
         ELSE COALESCE(cur.count, 0) - COALESCE(prev.count, 0)
-    END AS INTEGER) AS returns
+    END AS INTEGER) AS returns,
+    -- says why `returns` is empty, rather than leaving a reader (or a chart) with nothing
+    CASE
+        WHEN m.month > 1 AND prev_pub.period IS NULL
+        THEN 'cannot be derived: the ' || m.previous_period || ' publication is not in the database'
+    END AS note
 FROM cells
 JOIN months AS m ON m.period = cells.period
 JOIN countries AS c ON c.code = cells.country
+JOIN categories AS k ON k.code = cells.category
 LEFT JOIN publications AS prev_pub ON prev_pub.period = m.previous_period
 LEFT JOIN returns AS cur
     ON cur.period = cells.period AND cur.kind = cells.kind

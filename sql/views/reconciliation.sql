@@ -25,6 +25,7 @@ SELECT
     k.period,
     k.kind,
     k.category,
+    COALESCE(c.label_en, 'Total') AS category_label,
     CAST(COALESCE(s.sum_of_cells, 0) AS INTEGER) AS sum_of_cells,
     t.count AS published_total,
     CAST(COALESCE(s.sum_of_cells, 0) - COALESCE(t.count, 0) AS INTEGER) AS difference,
@@ -34,4 +35,5 @@ LEFT JOIN sums AS s
     ON s.period = k.period AND s.kind = k.kind AND s.category = k.category
 LEFT JOIN published_totals AS t
     ON t.period = k.period AND t.kind = k.kind AND t.category = k.category
+LEFT JOIN categories AS c ON c.code = k.category
 ORDER BY k.period, k.kind, k.category = 'total', k.category

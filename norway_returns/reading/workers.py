@@ -1,0 +1,123 @@
+"""PDFs read in worker processes, each within a fixed time and memory.
+
+A PDF is a small program: a compressed stream may inflate to gigabytes (a
+decompression bomb), a page may hold millions of drawing operations. Each PDF is
+read in a process of its own (forked, so pdfplumber is imported once), whose address
+space may grow by at most READ_MEMORY_MB (RLIMIT_AS) and which is killed after
+READ_SECONDS. Either stops the build with the document's name; the previous database
+stays as it was. NORWAY_RETURNS_READ_SECONDS and NORWAY_RETURNS_READ_MEMORY_MB
+change the limits.
+"""
+
+import multiprocessing
+import os
+import resource
+import threading
+import time
+from concurrent.futures import CancelledError
+
+from pebble import ProcessExpired, ProcessPool
+
+from ..errors import BuildError
+
+# A monthly publication of a few pages reads in about a second in some tens of MB.
+READ_SECONDS = 60
+READ_MEMORY_MB = 512
+SECONDS_ENV, MEMORY_ENV = "NORWAY_RETURNS_READ_SECONDS", "NORWAY_RETURNS_READ_MEMORY_MB"
+
+
+def _setting(env, default):
+    value = os.environ.get(env, "").strip()
+    try:
+        return float(value) if value and float(value) > 0 else default
+    except ValueError:
+        return default
+
+
+def limits():
+    """(seconds, megabytes) one document may take."""
+    return _setting(SECONDS_ENV, READ_SECONDS), _setting(MEMORY_ENV, READ_MEMORY_MB)
+
+
+def _address_space():
+    """This process's address space in bytes (0 where /proc does not say)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _start_worker(parent, megabytes):
+    """In a new worker: bound its memory, and exit when the build that started it is gone."""
+    limit = _address_space() + int(megabytes * 2**20)
+    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _out_of_memory(exc):
+    """Whether a MemoryError is behind `exc` (pdf.py wraps every reader's exception)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, MemoryError):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__ or next((a for a in exc.args if isinstance(a, BaseException)), None)
+    return False
+
+
+def _read(function, document, megabytes):
+    """In a worker: function(document), a MemoryError said in words."""
+    try:
+        return function(document)
+    except Exception as e:
+        if _out_of_memory(e):
+            raise BuildError(document.name, None, f"reading it needs more than {megabytes:g} MB of memory, the "
+                             "limit for one document: stopped (a compressed stream that inflates to hundreds "
+                             "of megabytes?)") from None
+        raise
+
+
+class Readers:
+    """Worker processes, one per document read, each within limits()."""
+
+    def __init__(self, workers):
+        self.seconds, self.megabytes = limits()
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        self.pool = ProcessPool(max_workers=workers, max_tasks=1, initializer=_start_worker,
+                                initargs=(os.getpid(), self.megabytes), context=context)
+
+    def submit(self, function, document):
+        return self.pool.schedule(_read, args=(function, document, self.megabytes), timeout=self.seconds)
+
+    def result(self, document, future):
+        """function(document) as the worker returned it, or BuildError saying why it did not."""
+        try:
+            return future.result()  # a worker's BuildError is raised here
+        except TimeoutError:
+            raise BuildError(document.name, None, f"reading it took longer than {self.seconds:g} s, the limit "
+                             "for one document: stopped (pages that take this long hold more than a monthly "
+                             "publication's text and tables)") from None
+        except ProcessExpired as e:
+            raise BuildError(document.name, None, f"the process reading it died (exit code {e.exitcode}): out "
+                             f"of memory? Each document may take {self.megabytes:g} MB") from None
+        except CancelledError:
+            raise BuildError(document.name, None, "reading it was cancelled") from None
+
+    def close(self, failed=False):
+        """Wait for the workers, or stop them at once when the build failed."""
+        if failed:
+            self.pool.stop()
+        else:
+            self.pool.close()
+        self.pool.join()
