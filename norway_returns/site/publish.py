@@ -21,9 +21,11 @@ from ..writing.package import build as build_package
 from .serve import ROOT, datasette, settings, site_options
 
 APP = "norway-returns"
-# the site's plugins from PyPI, and what plugins/ uses, deployed at the versions installed here
+# the site's plugins from PyPI, deployed at the versions installed here
 PLUGINS = ["datasette-vega", "datasette-dashboards", "datasette-block-robots", "datasette-copyable",
-           "datasette-atom", "asgi-gzip"]
+           "datasette-atom"]
+# libraries that plugins/ imports
+LIBRARIES = ["asgi-gzip"]
 
 
 def publish_args(provider, db="returns.db", *extra, package="package"):
@@ -35,7 +37,7 @@ def publish_args(provider, db="returns.db", *extra, package="package"):
         raise click.ClickException(f"{db} does not exist: build it first (its URLs are named after it)")
     served = settings(db, package=package if Path(package).is_dir() else None)
     options = " ".join(f"--setting {name} {value}" for name, value in served.items())
-    installs = [f"datasette=={version('datasette')}", *(f"{p}=={version(p)}" for p in PLUGINS)]
+    installs = [f"datasette=={version('datasette')}", *(f"{p}=={version(p)}" for p in PLUGINS + LIBRARIES)]
     return [datasette(), "publish", provider, str(db), "--metadata", str(ROOT / "metadata.yml"),
             *site_options(), "--static", f"package:{package}",
             *(a for name in installs for a in ("--install", name)),
