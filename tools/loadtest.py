@@ -1,25 +1,45 @@
-"""Load test: the site as `make serve` serves it, driven on loopback by wrk.
+"""Load test: each page of the site against the same page of a bare Datasette, on loopback, with wrk.
 
-    python tools/loadtest.py [--years 20] [--seconds 10]
+    python tools/loadtest.py [--years 20] [--seconds 3] [--rounds 3] [--clients 4]
 
-Builds the database from raw/, and a copy grown to YEARS of synthetic months (the
-real publications' tables repeated month after month, their year-to-date counts
-growing); serves each with the command line of `make serve`; and drives the main
-pages (a table with facets, every view, the canned queries with parameters, the
-CSV stream) with wrk at 1, 10 and 50 concurrent clients, for a bounded time each
-(wrk runs for a set duration, so the number of requests is bounded too). Prints throughput, p50 and p99 latency, errors and the server's
-memory before and after. Not part of `make test`.
+Builds the database from raw/, and a copy grown to YEARS of synthetic months (the real
+publications' tables repeated month after month, their year-to-date counts growing). For
+each, three servers run side by side:
+
+- the site, as `make serve` serves it (metadata, plugins, settings, pages under the build's
+  prefix /v-BUILD/ as its links give them);
+- a bare Datasette on the same database: no metadata, no plugins (not even installed ones),
+  default settings; each page asked as the same page: the facets, sort and page size that
+  the site's metadata gives a table spelled out in its URL, no facet suggestions (the site
+  shows none), a canned query as the same SQL;
+- a trivial one-table site (ten rows), bare: its index, database, table, JSON, CSV or query
+  page, whichever the page is.
+
+Each page is driven by wrk on each server in turn, ROUNDS times in rotating order (at least
+SECONDS in all, longer for slow pages), CLIENTS connections, so that the three figures of a
+line share the machine's weather. Printed per page: requests a second,
+the ratio to the bare Datasette and to the trivial site, p50 and p99 latency, errors. The
+targets (ratio to bare >= 0.8 everywhere; index and table pages >= 0.5 of the trivial
+site's) are marked. Then the whole `returns` table through the table page's CSV link,
+against Datasette's own stream of it and against Python's csv module writing the same rows
+(target: within 2x). Not part of `make test`.
 """
 
+import csv
+import os
 import random
 import re
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from urllib.parse import urlencode
 
 import click
 import sqlite_utils
@@ -32,17 +52,18 @@ from norway_returns.writing import db as dbmod  # noqa: E402
 from norway_returns.site import serve  # noqa: E402
 from norway_returns.build import build  # noqa: E402
 
-CONCURRENCY = (1, 10, 50)
+TARGET_BARE = 0.8
+TARGET_TRIVIAL = 0.5
 
-# wrk script: each connection's requests cycle through the paths.
+# wrk script: each connection asks for the same page again and again.
 LUA = """
-paths = {%(paths)s}
-local sent = 0
 request = function()
-  sent = sent + 1
-  return wrk.format("GET", paths[(sent %% #paths) + 1])
+  return wrk.format("GET", "%(path)s")
 end
 """
+
+# Datasette without plugins: entry-point plugins are not loaded when this is set.
+BARE = "import sys; sys._called_from_test = True; from datasette.cli import cli; cli()"
 
 
 def grow(db_path, years):
@@ -81,24 +102,94 @@ def grow(db_path, years):
     return n
 
 
-def paths(db_path):
-    """The main pages: a table with facets, every view, canned queries with parameters, the CSV stream."""
+def metadata():
+    return yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))["databases"]["returns"]
+
+
+def pages(db_path):
+    """(kind, path) of the main pages: the index, the database, a table with facets, a filtered
+    table, a filtered CSV stream and JSON, every view, the canned queries with parameters."""
     conn = sqlite3.connect(db_path)
     views = sorted(p.stem for p in (ROOT / "sql" / "views").glob("*.sql"))
     latest = conn.execute("select max(period) from publications").fetchone()[0]
-    out = ["/returns/returns?_facet=period&_facet=kind&_facet=category&_facet=country",
-           "/returns/returns?country=SYR&_facet=period",
-           "/returns/returns.csv?_stream=on&_size=max&country=UKR"]
-    out += [f"/returns/{v}" for v in views]
-    metadata = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
-    queries = metadata.get("databases", {}).get("returns", {}).get("queries", {})
+    out = [("index", "/"), ("database", "/returns"),
+           ("table", "/returns/returns?_facet=period&_facet=kind&_facet=category&_facet=country"),
+           ("table", "/returns/returns?country=SYR&_facet=period"),
+           ("json", "/returns/returns.json?country=SYR&_facet=period"),
+           ("csv", "/returns/returns.csv?_stream=on&_size=max&country=UKR")]
+    out += [("table", f"/returns/{v}") for v in views]
     values = {"country": "SYR", "period": latest, "kind": "nationality", "limit": "10", "category": "dublin"}
-    for name, q in queries.items():
+    for name, q in metadata().get("queries", {}).items():
         sql = q["sql"] if isinstance(q, dict) else q
         params = sorted(set(re.findall(r"(?<!:):([a-z_]+)", sql)))
         query = "&".join(f"{p}={values.get(p, '')}" for p in params)
-        out.append(f"/returns/{name}" + (f"?{query}" if query else ""))
+        out.append(("query", f"/returns/{name}" + (f"?{query}" if query else "")))
     return out
+
+
+def bare_path(kind, path):
+    """The same page asked of a bare Datasette: what the metadata adds, spelled out in the URL."""
+    if kind in ("index", "database"):
+        return path
+    meta = metadata()
+    route, _, query = path.partition("?")
+    name = route.rsplit("/", 1)[-1].split(".")[0]
+    if name in meta.get("queries", {}):
+        q = meta["queries"][name]
+        return "/returns?" + urlencode({"sql": q["sql"] if isinstance(q, dict) else q}) + (f"&{query}" if query else "")
+    table = meta.get("tables", {}).get(name, {})
+    extra = [] if kind == "csv" else [("_facet", f) for f in table.get("facets", []) if f"_facet={f}" not in query]
+    if table.get("sort"):
+        extra.append(("_sort", table["sort"]))
+    if table.get("sort_desc"):
+        extra.append(("_sort_desc", table["sort_desc"]))
+    if table.get("size") and "_size" not in query:
+        extra.append(("_size", table["size"]))
+    if kind in ("table", "json"):
+        extra.append(("_nosuggest", "1"))
+    return route + "?" + "&".join(x for x in (query, urlencode(extra)) if x)
+
+
+TRIVIAL = {"index": "/", "database": "/trivial", "table": "/trivial/t", "json": "/trivial/t.json",
+           "csv": "/trivial/t.csv", "query": "/trivial?sql=select+*+from+t"}
+
+
+def trivial_db(folder):
+    path = Path(folder) / "trivial.db"
+    sqlite_utils.Database(path)["t"].insert_all(({"id": i, "name": f"row {i}", "value": i * i} for i in range(10)),
+                                                pk="id")
+    return path
+
+
+@contextmanager
+def server(command, folder, name):
+    """command(port), a Datasette command line, running: yields (base URL, process)."""
+    port = serve.free_port()
+    args = command(port)
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=folder)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(base + "/-/versions.json", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError(f"{name} did not start")
+        yield base, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def bare_command(db, inspect_file):
+    return lambda port: [sys.executable, "-c", BARE, "serve", "-i", str(db), "--inspect-file", str(inspect_file),
+                         "-h", "127.0.0.1", "-p", str(port)]
 
 
 def rss_mb(pid):
@@ -123,43 +214,132 @@ def parse_wrk(text):
                 errors=(int(errors[1]) if errors else 0) + (sum(map(int, socket.groups())) if socket else 0))
 
 
-def run(db_path, seconds, label):
+def wrk(base, path, seconds, clients, folder):
+    script = Path(folder) / "page.lua"
+    script.write_text(LUA % dict(path=path.replace('"', '\\"')))
+    out = subprocess.run(["wrk", "-t", str(min(clients, 2)), "-c", str(clients), "-d", f"{max(1, round(seconds))}s",
+                          "--timeout", "10s", "--latency", "-s", str(script), base],
+                         capture_output=True, text=True, timeout=seconds + 60).stdout
+    return parse_wrk(out)
+
+
+def measure(servers, seconds, rounds, clients, folder):
+    """wrk on each (base, path) in turn, `rounds` times in rotating order, so that the servers
+    share the machine's weather; each run long enough for about ten requests a client.
+    Returns, per server: requests a second over all its runs, the median p50 and p99, errors."""
+    warm = []
+    for base, path in servers:
+        start = time.perf_counter()
+        urllib.request.urlopen(base + path, timeout=60).read()
+        warm.append(time.perf_counter() - start)
+    duration = max(1, round(max(seconds / rounds, min(8 * max(warm), 8))))  # wrk takes whole seconds
+    runs = [[] for _ in servers]
+    for r in range(rounds):
+        for i in [(r + k) % len(servers) for k in range(len(servers))]:
+            runs[i].append(wrk(*servers[i], duration, clients, folder))
+    return [dict(rps=max(statistics.mean(x["rps"] for x in rs), 0.01),
+                 p50=statistics.median(x["p50"] for x in rs), p99=statistics.median(x["p99"] for x in rs),
+                 errors=sum(x["errors"] for x in rs)) for rs in runs]
+
+
+def fetch_seconds(url, timeout=300):
+    """Seconds to download url, and its size (with curl where there is one: a client that costs little)."""
+    if shutil.which("curl"):
+        out = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{time_total} %{size_download}", url],
+                             capture_output=True, text=True, timeout=timeout).stdout.split()
+        return float(out[0]), int(out[1])
+    start = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        size = 0
+        while chunk := response.read(1 << 16):
+            size += len(chunk)
+    return time.perf_counter() - start, size
+
+
+def csv_module_seconds(db_path):
+    """Python's csv module writing the rows of the CSV link (labels beside their codes) to a file."""
+    conn = sqlite3.connect(db_path)
+    start = time.perf_counter()
+    with tempfile.TemporaryFile("w+", newline="") as f:
+        writer = csv.writer(f)
+        cursor = conn.execute(
+            "select r.period, p.period, r.kind, r.country, c.name_en, r.category, k.label_en, r.count, r.status, "
+            "r.source from returns r left join publications p on p.period = r.period "
+            "left join countries c on c.code = r.country left join categories k on k.code = r.category "
+            "order by r.period, r.kind, r.country, r.category")
+        writer.writerow([d[0] for d in cursor.description])
+        writer.writerows(cursor)
+        f.flush()
+    conn.close()
+    return time.perf_counter() - start
+
+
+def run(db_path, seconds, rounds, clients, label):
     folder = Path(tempfile.mkdtemp())
-    with serve.running(db_path, folder) as (base, proc):
-        urls = paths(db_path)
-        for path in urls:  # every page answers before the load starts
-            urllib.request.urlopen(base + path, timeout=30).read()
-        print(f"\n{label}: {len(urls)} pages, server memory {rss_mb(proc.pid):.0f} MB")
-        print(f"{'clients':>8} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
-        for clients in CONCURRENCY:
-            script = folder / "paths.lua"
-            script.write_text(LUA % dict(paths=", ".join(f'"{p}"' for p in urls)))
-            threads = min(clients, 2)  # two cores: more wrk threads only compete with the server
-            out = subprocess.run(["wrk", "-t", str(threads), "-c", str(clients), "-d", f"{seconds}s",
-                                  "--timeout", "10s", "--latency", "-s", str(script), base],
-                                 capture_output=True, text=True, timeout=seconds + 60).stdout
-            r = parse_wrk(out)
-            print(f"{clients:>8} {r['requests']:>9} {r['rps']:>8.1f} {r['p50']:>8.1f} {r['p99']:>8.1f} "
-                  f"{r['errors']:>7}")
-        print(f"server memory after: {rss_mb(proc.pid):.0f} MB")
+    inspect_file = folder / "inspect-data.json"
+    serve.inspect(db_path, inspect_file)
+    trivial = trivial_db(folder)
+    serve.inspect(trivial, folder / "trivial.json")
+    prefix = serve.build_prefix(serve.db_hash(db_path, inspect_file))
+    with ExitStack() as stack:
+        site, site_proc = stack.enter_context(
+            server(lambda port: serve.command(db_path, inspect_file, port=port), folder, "the site"))
+        bare, bare_proc = stack.enter_context(server(bare_command(db_path, inspect_file), folder, "bare Datasette"))
+        triv, _ = stack.enter_context(server(bare_command(trivial, folder / "trivial.json"), folder, "trivial site"))
+        rows = pages(db_path)
+        targets = []
+        for kind, path in rows:  # every page answers, on every server, before the load starts
+            ours = path if kind == "index" else prefix + path.lstrip("/")
+            targets.append((kind, path, (site, ours), (bare, bare_path(kind, path)), (triv, TRIVIAL[kind])))
+        print(f"\n{label}: {len(rows)} pages, {clients} clients; site memory {rss_mb(site_proc.pid):.0f} MB, "
+              f"bare {rss_mb(bare_proc.pid):.0f} MB")
+        print(f"{'page':<62} {'req/s':>6} {'/bare':>6} {'/triv':>6} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6}")
+        worst = []
+        for kind, path, *servers in targets:
+            r, b, t = measure(servers, seconds, rounds, clients, folder)
+            to_bare, to_trivial = r["rps"] / b["rps"], r["rps"] / t["rps"]
+            miss = ("<" if to_bare < TARGET_BARE else " ") + (
+                "<" if kind in ("index", "table") and to_trivial < TARGET_TRIVIAL else " ")
+            worst.append(to_bare)
+            print(f"{path[:62]:<62} {r['rps']:>6.1f} {to_bare:>6.2f} {to_trivial:>6.2f} {r['p50']:>7.1f} "
+                  f"{r['p99']:>7.1f} {r['errors'] + b['errors']:>6} {miss}", flush=True)
+        print(f"lowest ratio to bare: {min(worst):.2f} (target {TARGET_BARE}); "
+              f"< marks a page under its target (to bare; index and table pages to the trivial site, {TARGET_TRIVIAL})")
+        print(f"site memory after: {rss_mb(site_proc.pid):.0f} MB")
+
+        # The whole returns table through the CSV link, against Datasette's own stream and the csv module
+        link = f"{site}{prefix}returns/returns.csv?_labels=on&_size=max&_stream=on"
+        ours = statistics.median(fetch_seconds(link)[0] for _ in range(3))
+        size = fetch_seconds(link)[1]
+        module = statistics.median(csv_module_seconds(db_path) for _ in range(3))
+        theirs = fetch_seconds(f"{bare}/returns/returns.csv?_labels=on&_size=max&_stream=on")[0]
+        print(f"whole returns table as CSV ({size / 1e6:.1f} MB, labels on): CSV link {ours:.2f} s, "
+              f"csv module {module:.2f} s ({ours / module:.1f}x, target 2x), "
+              f"bare Datasette's stream {theirs:.2f} s ({theirs / ours:.0f}x slower)")
     shutil.rmtree(folder, ignore_errors=True)
 
 
 @click.command()
 @click.option("--years", default=20, show_default=True, help="Years of synthetic months for the grown database.")
-@click.option("--seconds", default=10, show_default=True, help="How long each concurrency level runs.")
-def main(years, seconds):
+@click.option("--seconds", default=3, show_default=True,
+              help="How long wrk drives each page on each server, at least (slow pages longer).")
+@click.option("--rounds", default=3, show_default=True, help="Runs per page and server, in rotating order.")
+@click.option("--clients", default=4, show_default=True, help="Concurrent connections.")
+def main(years, seconds, rounds, clients):
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (make loadtest installs it)")
+    print(f"{os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.1f}")
     work = Path(tempfile.mkdtemp())
     small = work / "returns.db"
     build(ROOT / "raw", small, ROOT / "sql" / "views")
-    run(small, seconds, f"raw/ as published ({sqlite3.connect(small).execute('select count(*) from returns').fetchone()[0]} cells)")
+    cells = sqlite3.connect(small).execute("select count(*) from returns").fetchone()[0]
+    run(small, seconds, rounds, clients, f"raw/ as published ({cells} cells)")
     grown = work / "grown" / "returns.db"
     grown.parent.mkdir()
     shutil.copy(small, grown)
     cells = grow(grown, years)
-    run(grown, seconds, f"grown to {years} years of months ({cells} cells)")
+    run(grown, seconds, rounds, clients, f"grown to {years} years of months ({cells} cells)")
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
     shutil.rmtree(work, ignore_errors=True)
 
 

@@ -18,24 +18,30 @@ from pathlib import Path
 import click
 
 from ..writing.package import build as build_package
-from .serve import ROOT, SETTINGS, datasette, site_options
+from .serve import ROOT, datasette, settings, site_options
 
 APP = "norway-returns"
 # the site's plugins from PyPI, deployed at the versions installed here
 PLUGINS = ["datasette-vega", "datasette-dashboards", "datasette-block-robots", "datasette-copyable",
            "datasette-atom"]
+# libraries that plugins/ imports
+LIBRARIES = ["asgi-gzip"]
 
 
 def publish_args(provider, db="returns.db", *extra, package="package"):
     """`datasette publish PROVIDER ...` with Datasette and its plugins pinned to the versions
-    here, the site's plugins folder, templates and static files (the map, raw/), and the data
-    package (`norway-returns package`) served at /package/."""
-    settings = " ".join(f"--setting {name} {value}" for name, value in SETTINGS.items())
-    installs = [f"datasette=={version('datasette')}", *(f"{p}=={version(p)}" for p in PLUGINS)]
+    here, the site's plugins folder, templates and static files (the map, raw/), the settings of
+    `serve` (the build's URL prefix among them, named after `db`), and the data package
+    (`norway-returns package`) served at /package/."""
+    if not Path(db).exists():
+        raise click.ClickException(f"{db} does not exist: build it first (its URLs are named after it)")
+    served = settings(db, package=package if Path(package).is_dir() else None)
+    options = " ".join(f"--setting {name} {value}" for name, value in served.items())
+    installs = [f"datasette=={version('datasette')}", *(f"{p}=={version(p)}" for p in PLUGINS + LIBRARIES)]
     return [datasette(), "publish", provider, str(db), "--metadata", str(ROOT / "metadata.yml"),
             *site_options(), "--static", f"package:{package}",
             *(a for name in installs for a in ("--install", name)),
-            "--extra-options", settings, *extra]
+            "--extra-options", options, *extra]
 
 
 def generate(db, directory):

@@ -1,10 +1,14 @@
 """How the site is served: one Datasette command line for `make serve` and the tests.
 
 The database is served immutable (`-i`, with counts from an inspect file), with a SQL
-time limit for a public site that takes SQL from anyone.
+time limit for a public site that takes SQL from anyone. Its pages are served under a
+prefix named after the build (Datasette's base_url, `/v-BUILD/`), so that they can be
+cached for as long as the build stands: see plugins/cache_headers.py.
 """
 
 import contextlib
+import hashlib
+import json
 import os
 import socket
 import subprocess
@@ -26,7 +30,11 @@ SETTINGS = {
     "num_sql_threads": 3,
     "allow_csv_stream": "on",  # the whole returns table as one CSV: ?_stream=on
     "suggest_facets": "off",  # suggestions re-run every view once per column: too slow at archive scale
+    "default_cache_ttl": 60,  # pages outside the build's prefix (/, links without it): a minute
 }
+
+# What the pages are made of besides the database: a change to any of them is a new build.
+SITE_FILES = ("metadata.yml", "plugins", "templates", "static")
 
 
 def datasette():
@@ -52,6 +60,37 @@ def site_options():
     return args
 
 
+def build_prefix(db_hash, metadata=ROOT / "metadata.yml", package=None):
+    """`/v-BUILD/`: BUILD names the database (its sha256), the files the pages are made of
+    (and the data package's, when served) and the versions of Datasette and its plugins, so
+    any change makes new URLs."""
+    from importlib.metadata import distributions
+
+    h = hashlib.sha256(db_hash.encode())
+    folders = [ROOT / name for name in SITE_FILES[1:]] + ([Path(package)] if package else [])
+    files = [Path(metadata)] + [f for folder in folders for f in sorted(folder.rglob("*"))]
+    for f in files:
+        if f.is_file() and "__pycache__" not in f.parts:
+            h.update(f.name.encode() + b"\0" + f.read_bytes())
+    h.update(" ".join(sorted(f"{d.metadata['Name']}=={d.version}" for d in distributions()
+                             if "datasette" in (d.metadata["Name"] or "").lower())).encode())
+    return f"/v-{h.hexdigest()[:12]}/"
+
+
+def db_hash(db, inspect_file=None):
+    """The database's sha256, from Datasette's inspect file when there is one."""
+    if inspect_file and Path(inspect_file).exists():
+        return next(iter(json.loads(Path(inspect_file).read_text()).values()))["hash"]
+    from datasette.inspect import inspect_hash
+    return inspect_hash(Path(db))
+
+
+def settings(db, inspect_file=None, package=None, base_url=None):
+    """SETTINGS, and base_url: the build's prefix (under `base_url`, such as /data/, when given)."""
+    prefix = build_prefix(db_hash(db, inspect_file), package=package)
+    return {**SETTINGS, "base_url": (base_url or "/").rstrip("/") + prefix}
+
+
 def command(db="returns.db", inspect_file="inspect-data.json", metadata=ROOT / "metadata.yml",
             host="127.0.0.1", port=8001, base_url=None, package=None):
     """package: the folder `norway-returns package` wrote, served at /package/ when given;
@@ -60,9 +99,7 @@ def command(db="returns.db", inspect_file="inspect-data.json", metadata=ROOT / "
             "--metadata", str(metadata), *site_options(), "-h", host, "-p", str(port)]
     if package:
         args += ["--static", f"package:{package}"]
-    if base_url:
-        args += ["--setting", "base_url", base_url]
-    for name, value in SETTINGS.items():
+    for name, value in settings(db, inspect_file, package, base_url).items():
         args += ["--setting", name, str(value)]
     return args
 

@@ -1,0 +1,171 @@
+"""What makes the site fast and cacheable, checked through its HTTP responses (the speed
+itself is measured by `make loadtest`, not here):
+
+- the pages of a build are served under a prefix named after it, with far-future cache
+  headers; a new build has new URLs, and the old ones redirect to them;
+- CSV and JSON are compressed with gzip when the client asks;
+- the table page's CSV link gives every row of `returns`, the same bytes as Datasette's own
+  CSV stream, over many pages of rows;
+- the metadata's permissions still hold where they are looked up once.
+"""
+
+import csv
+import gzip
+import io
+import re
+import shutil
+import sqlite3
+
+import httpx
+import pytest
+
+from norway_returns.site import serve
+from site_helpers import DATABASE, Site, load_metadata, serve_settings
+
+FAR_FUTURE = "public, max-age=31536000, immutable"
+
+
+@pytest.fixture(scope="module")
+def served(built, tmp_path_factory):
+    """The site as `make serve` serves it: (base URL, db path, the build's prefix)."""
+    folder = tmp_path_factory.mktemp("speed")
+    db = folder / "returns.db"
+    shutil.copy(built[0], db)
+    with serve.running(db, folder) as (base, _):
+        index = httpx.get(base + "/")
+        prefix = re.search(r'href="(/v-[0-9a-f]{12}/)returns"', index.text)[1]
+        yield base, db, prefix
+
+
+def test_pages_of_a_build_are_cached_for_as_long_as_it_stands(served):
+    base, _, prefix = served
+    index = httpx.get(base + "/")
+    assert index.headers["cache-control"] == "max-age=60"  # the way in names the build: short
+    pages = [f"{DATABASE}", f"{DATABASE}/returns?country=SYR&_facet=period", f"{DATABASE}/returns_wide.json",
+             f"{DATABASE}/country_profile?country=UKR&kind=", f"{DATABASE}/returns.csv?_stream=on&_labels=on",
+             "-/static/app.css"]
+    for page in pages:
+        response = httpx.get(base + prefix + page)
+        assert response.status_code == 200, page
+        assert response.headers["cache-control"] == FAR_FUTURE, page
+    # a page links on under the same prefix
+    table = httpx.get(base + prefix + f"{DATABASE}/returns")
+    assert f'href="{prefix}{DATABASE}/returns.csv?' in table.text
+    # the same page without the prefix still works, and is kept for a minute only
+    plain = httpx.get(f"{base}/{DATABASE}/returns.json?country=UKR&_shape=array&_size=max")
+    assert plain.headers["cache-control"] == "max-age=60"
+    assert plain.json() == httpx.get(f"{base}{prefix}{DATABASE}/returns.json?country=UKR&_shape=array&_size=max").json()
+    # errors, and a user's own page, are not kept
+    missing = httpx.get(base + prefix + f"{DATABASE}/no_such_table")
+    assert missing.status_code == 404 and "max-age=31536000" not in missing.headers.get("cache-control", "")
+    bad_sql = httpx.get(base + prefix + f"{DATABASE}.json", params={"sql": "select * from no_such_table"})
+    assert bad_sql.status_code == 400 and "max-age=31536000" not in bad_sql.headers.get("cache-control", "")
+    signed_in = httpx.get(base + prefix + f"{DATABASE}/returns", cookies={"ds_actor": "someone"})
+    assert signed_in.headers["cache-control"] == "private, no-store"
+
+
+def test_a_new_build_has_new_urls_and_the_old_ones_lead_to_it(served, tmp_path):
+    base, db, prefix = served
+    changed = tmp_path / "returns.db"
+    shutil.copy(db, changed)
+    with sqlite3.connect(changed) as conn:  # one cell read differently
+        conn.execute("update returns set count = count + 1 where period = '2025-02' and kind = 'nationality' "
+                     "and country = 'SYR' and category = 'dublin'")
+    conn.close()
+    with serve.running(changed, tmp_path) as (new_base, _):
+        new_prefix = re.search(r'href="(/v-[0-9a-f]{12}/)returns"', httpx.get(new_base + "/").text)[1]
+        assert new_prefix != prefix
+        old_link = f"{new_base}{prefix}{DATABASE}/returns.json?country=SYR&period=2025-02&_shape=array"
+        moved = httpx.get(old_link)
+        assert moved.status_code == 302
+        assert moved.headers["location"] == (f"{new_prefix}{DATABASE}/returns.json"
+                                             "?country=SYR&period=2025-02&_shape=array")
+        assert "max-age=31536000" not in moved.headers["cache-control"]
+        rows = httpx.get(old_link, follow_redirects=True).json()
+        dublin = [r["count"] for r in rows if r["kind"] == "nationality" and r["category"] == "dublin"]
+        assert dublin == [8 + 1]  # raw/2025-02-en.txt:128 prints 8
+
+
+@pytest.mark.parametrize("page", [f"{DATABASE}/returns.json?_size=max&_shape=array", f"{DATABASE}/returns.csv?_stream=on",
+                                  f"{DATABASE}/returns_wide.csv?_size=max"])
+def test_csv_and_json_are_compressed_when_asked(served, page):
+    base, _, prefix = served
+    plain = httpx.get(base + prefix + page, headers={"accept-encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    with httpx.stream("GET", base + prefix + page, headers={"accept-encoding": "gzip"}) as response:
+        assert response.headers["content-encoding"] == "gzip"
+        assert "Accept-Encoding" in response.headers["vary"]
+        packed = b"".join(response.iter_raw())
+    assert gzip.decompress(packed) == plain.content
+    assert len(packed) * 5 < len(plain.content)
+
+
+@pytest.fixture(scope="module")
+def paged(built):
+    """The site in-process with pages of 100 rows, so that every CSV stream runs over many pages."""
+    site = Site(built[0], settings={**serve_settings(), "max_returned_rows": 100})
+    yield site
+    site.close()
+
+
+def test_the_csv_link_gives_every_row_of_returns(paged, built):
+    html = paged.ok(f"/{DATABASE}/returns").text
+    link = re.search(r'<a href="([^"]+\.csv\?[^"]+)">CSV</a>', html)[1].replace("&amp;", "&")
+    assert "_stream=on" in link and "_labels=on" in link
+    rows = list(csv.reader(io.StringIO(paged.ok(link).text)))
+    assert rows[0] == ["period", "period_label", "kind", "country", "country_label", "category", "category_label",
+                       "count", "status", "source"]
+    conn = sqlite3.connect(built[0])
+    expected = conn.execute(
+        "select r.period, r.period, r.kind, r.country, c.name_en, r.category, k.label_en, r.count, r.status, r.source "
+        "from returns r join countries c on c.code = r.country join categories k on k.code = r.category "
+        "order by r.period, r.kind, r.country, r.category").fetchall()
+    conn.close()
+    assert len(expected) > 10 * 100  # many pages of 100
+    assert rows[1:] == [[str(v) for v in row] for row in expected]
+    syria = [r for r in rows if r[0] == "2025-02" and r[2] == "nationality" and r[3] == "SYR" and r[5] == "dublin"]
+    assert [(r[4], r[6], r[7]) for r in syria] == [("Syria", "Dublin", "8")]  # raw/2025-02-en.txt:128
+
+
+@pytest.mark.parametrize("query", ["_stream=on&_labels=on&_size=max", "_stream=on", "_stream=on&_dl=on&_header=off"])
+@pytest.mark.parametrize("table", ["returns", "checks", "monthly_returns", "returns_wide"])
+def test_whole_table_csv_is_the_same_as_datasettes_own(paged, table, query):
+    # _ttl is an argument the whole-table stream leaves to Datasette, which changes nothing in a CSV
+    ours = paged.ok(f"/{DATABASE}/{table}.csv?{query}")
+    datasettes = paged.ok(f"/{DATABASE}/{table}.csv?{query}&_ttl=0")
+    assert ours.content == datasettes.content
+    framing = {"content-length", "transfer-encoding"}  # one body or many: how the bytes travel
+    assert ({k: v for k, v in ours.headers.items() if k not in framing}
+            == {k: v for k, v in datasettes.headers.items() if k not in framing})
+    assert ours.text.count("\n") > 100
+
+
+def test_a_table_the_metadata_hides_stays_hidden(built):
+    metadata = load_metadata()
+    metadata["databases"][DATABASE]["tables"]["checks"]["allow"] = False
+    site = Site(built[0], metadata=metadata, settings=serve_settings())
+    try:
+        for _ in range(2):  # looked up once, answered the same every time
+            assert site.get(f"/{DATABASE}/checks").status_code == 403
+            assert site.get(f"/{DATABASE}/checks.csv?_stream=on").status_code == 403
+            assert site.get(f"/{DATABASE}/returns").status_code == 200
+        assert f'href="/{DATABASE}/checks"' not in site.ok(f"/{DATABASE}").text
+    finally:
+        site.close()
+
+
+def test_a_page_whose_facets_timed_out_is_not_kept(built):
+    prefix = "/v-000000000000/"  # a build's prefix, as serve.py names them
+    hurried = Site(built[0], settings={**serve_settings(), "base_url": prefix, "facet_time_limit_ms": 1})
+    calm = Site(built[0], settings={**serve_settings(), "base_url": prefix})
+    try:
+        page = f"/{DATABASE}/returns?_facet=country&_facet=period&_facet=source"
+        cut_short = hurried.ok(page)  # the test client puts the prefix in front
+        assert "These facets timed out" in cut_short.text
+        assert cut_short.headers["cache-control"] == "max-age=60"
+        whole = calm.ok(page)
+        assert "These facets timed out" not in whole.text
+        assert whole.headers["cache-control"] == FAR_FUTURE
+    finally:
+        hurried.close()
+        calm.close()
