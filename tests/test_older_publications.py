@@ -257,6 +257,8 @@ HEADERS = [
     ("2018-03-en.txt", "Dublin/safe third country", "Dublin / safe third country", "dublin_safe_third_country", 368),
     ("2018-03-en.txt", "Removed or expelled", "Removed and expelled", "removed_or_expelled", 561),
     ("2015-03-no.txt", "Dublin/trygt tredjeland", "Dublin/ trygt tredjeland", "dublin_safe_third_country", 126),
+    # a lone '/' between words, in the space-aligned layout: text, not a cell
+    ("2015-03-no.txt", "Dublin/trygt tredjeland", "Dublin / trygt tredjeland", "dublin_safe_third_country", 126),
     ("2015-03-no.txt", "Bort-, utviste og andre", "Bortviste, utviste og andre", "removed_expelled_or_other", 891),
     ("2015-03-no.txt", "Sum", "Totalt", "total", 1089),  # the Total column and row
 ]

@@ -47,9 +47,11 @@ def split_spaced(text):
     """(cells, problem): problem names a run of spaces that cannot be read as cells."""
     parts = re.split(r"( +)", text.strip(" "))
     tokens, gaps = parts[0::2], parts[1::2]  # token, spaces, token, ...
-    first = 0
-    while first < len(tokens) and not _NUMBER_TOKEN.fullmatch(tokens[first]):
-        first += 1
+    # The name is every token up to the last one that is not a number: a lone mark
+    # between words ("Dublin / trygt") is part of the text, not a cell.
+    first = len(tokens)
+    while first > 0 and _NUMBER_TOKEN.fullmatch(tokens[first - 1]):
+        first -= 1
     cells, problem = [" ".join(tokens[:first])], None
     for j in range(first, len(tokens)):
         if j > 0:
