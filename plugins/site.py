@@ -19,6 +19,7 @@ import html
 import json
 import re
 import urllib.parse
+import weakref
 from pathlib import Path
 
 from markupsafe import Markup
@@ -31,12 +32,18 @@ SOURCE = re.compile(r"raw/(?P<file>[\w.\-]+):(?P<first>\d+)(?:-(?P<last>\d+))?(?
 STATUS_TABLES = {"returns", "returns_wide"}
 
 
+def path(datasette, to):
+    """A path under the site's base_url, as a plain string (Datasette's own kind of URL
+    string looks up its attributes slowly: a page of a thousand cells felt it)."""
+    return str(datasette.urls.path(to))
+
+
 def source_href(datasette, match):
     file, first, last, page = match["file"], match["first"], match["last"], match["page"]
     if file.lower().endswith(".pdf"):
-        return datasette.urls.path(f"raw/{file}") + (f"#page={page}" if page else "")
+        return path(datasette, f"raw/{file}") + (f"#page={page}" if page else "")
     lines = f"{first}-{last}" if last else first
-    return datasette.urls.path(f"-/source/{file}") + f"?lines={lines}#L{first}"
+    return path(datasette, f"-/source/{file}") + f"?lines={lines}#L{first}"
 
 
 def linked_sources(datasette, value):
@@ -54,7 +61,6 @@ def linked_sources(datasette, value):
 # code -> name of every country and category, read once when the site starts (the
 # database is immutable): cells of a code show its name in the tables that are not
 # joined to the names by a foreign key (the stored views, a row's own page)
-NAMES = {}
 CODE_COLUMNS = {"country": "countries", "category": "categories"}
 
 
@@ -64,7 +70,7 @@ def startup(datasette):
         for name, db in datasette.databases.items():
             tables = await db.table_names()
             if {"countries", "categories"} <= set(tables):
-                NAMES[name] = {
+                kept(datasette, "names")[name] = {
                     "countries": {r[0]: (r[1], r[2]) for r in await db.execute(
                         "select code, name_en, name_no from countries")},
                     "categories": {r[0]: (r[1], r[2]) for r in await db.execute(
@@ -73,37 +79,68 @@ def startup(datasette):
     return load
 
 
+# What is worked out once for each site (its base_url, its databases): the names above,
+# and the HTML of the cells that repeat (a few hundred codes and names, each made once)
+KEPT = weakref.WeakKeyDictionary()
+
+
+def kept(datasette, what):
+    return KEPT.setdefault(datasette, {}).setdefault(what, {})
+
+
 def named_code(datasette, database, column, value):
     """A code cell as its English name, linked to its row, the code beside it."""
-    table = CODE_COLUMNS[column]
-    names = NAMES.get(database, {}).get(table, {})
-    if value not in names:
+    key = (database, column, value)
+    cells = kept(datasette, "code cells")
+    if key not in cells:
+        table = CODE_COLUMNS[column]
+        names = kept(datasette, "names").get(database, {}).get(table, {})
+        if value not in names:
+            return None
+        name_en, name_no = names[value]
+        href = str(datasette.urls.row(database, table, value))
+        title = f' title="{html.escape(name_no)}"' if name_no else ""
+        cells[key] = Markup(f'<a href="{html.escape(href)}"{title}>{html.escape(name_en)}</a> '
+                            f'<em>{html.escape(value)}</em>')
+    return cells[key]
+
+
+def status_with_why(datasette, database, table, row, value):
+    if table not in STATUS_TABLES or value not in ("repaired", "corrected") \
+            or not all(k in row.keys() for k in ("period", "kind", "country")):
         return None
-    name_en, name_no = names[value]
-    href = datasette.urls.row(database, table, value)
-    title = f' title="{html.escape(name_no)}"' if name_no else ""
-    return Markup(f'<a href="{html.escape(href)}"{title}>{html.escape(name_en)}</a> <em>{html.escape(value)}</em>')
+    country = row["country"]
+    country = getattr(country, "value", country)  # a foreign key cell: {value, label}
+    query = urllib.parse.urlencode({"period": row["period"], "kind": row["kind"], "country": country})
+    href = path(datasette, f"{database}/cell_checks") + "?" + query
+    return Markup(f'{html.escape(value)} (<a href="{html.escape(href)}">why</a>)')
+
+
+def country_page_link(datasette, value):
+    """A country's name linked to its page."""
+    cells = kept(datasette, "country pages")
+    if value not in cells:
+        href = path(datasette, "-/dashboards/country") + "?" + urllib.parse.urlencode({"country": value})
+        cells[value] = Markup(f'<a href="{html.escape(href)}">{html.escape(value)}</a>')
+    return cells[value]
 
 
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
-    if not isinstance(value, str):
+    # called for every cell of every page: the column decides at once whether there is work
+    if column not in LINKED_COLUMNS or not isinstance(value, str) or not value:
         return None
-    if column in CODE_COLUMNS and table not in CODE_COLUMNS.values():
-        return named_code(datasette, database, column, value)
-    if column in ("source", "cells") and "raw/" in value:  # cells: cell_checks' list of a row's cells
-        return linked_sources(datasette, value)
-    if column == "status" and table in STATUS_TABLES and value in ("repaired", "corrected") \
-            and all(k in row.keys() for k in ("period", "kind", "country")):
-        country = row["country"]
-        country = getattr(country, "value", country)  # a foreign key cell: {value, label}
-        query = urllib.parse.urlencode({"period": row["period"], "kind": row["kind"], "country": country})
-        href = datasette.urls.path(f"{database}/cell_checks") + "?" + query
-        return Markup(f'{html.escape(value)} (<a href="{html.escape(href)}">why</a>)')
-    if column == "country_name" and value:
-        href = datasette.urls.path("-/dashboards/country") + "?" + urllib.parse.urlencode({"country": value})
-        return Markup(f'<a href="{html.escape(href)}">{html.escape(value)}</a>')
-    return None
+    if column in CODE_COLUMNS:
+        return None if table in CODE_TABLES else named_code(datasette, database, column, value)
+    if column in ("source", "cells"):  # cells: cell_checks' list of a row's cells
+        return linked_sources(datasette, value) if "raw/" in value else None
+    if column == "status":
+        return status_with_why(datasette, database, table, row, value)
+    return country_page_link(datasette, value)  # country_name
+
+
+CODE_TABLES = set(CODE_COLUMNS.values())
+LINKED_COLUMNS = {*CODE_COLUMNS, "source", "cells", "status", "country_name"}
 
 
 # ------------------------------------------------------------- the source viewer
@@ -212,11 +249,14 @@ def extra_template_vars(template, datasette):
         return {}
 
     async def headline():
-        # one indexed row of the latest publication: cheap enough for every request
-        db = next((d for name, d in datasette.databases.items() if name in NAMES), None)
+        db = next((d for name, d in datasette.databases.items() if name in kept(datasette, "names")), None)
         if db is None:
             return {"headline": None}
-        rows = (await db.execute(HEADLINE)).rows
-        top = [r[0] for r in await db.execute(TOP_COUNTRIES)]
-        return {"headline": dict(rows[0]) if rows else None, "headline_db": db.name, "top_countries": top}
+        front = kept(datasette, "front page")
+        if db.name not in front or db.is_mutable:  # an immutable database: read once
+            rows = (await db.execute(HEADLINE)).rows
+            top = [r[0] for r in await db.execute(TOP_COUNTRIES)]
+            front[db.name] = {"headline": dict(rows[0]) if rows else None, "headline_db": db.name,
+                              "top_countries": top}
+        return dict(front[db.name])
     return headline
