@@ -19,7 +19,6 @@ import html
 import json
 import re
 import urllib.parse
-import weakref
 from pathlib import Path
 
 from markupsafe import Markup
@@ -81,11 +80,14 @@ def startup(datasette):
 
 # What is worked out once for each site (its base_url, its databases): the names above,
 # and the HTML of the cells that repeat (a few hundred codes and names, each made once)
-KEPT = weakref.WeakKeyDictionary()
-
-
 def kept(datasette, what):
-    return KEPT.setdefault(datasette, {}).setdefault(what, {})
+    try:
+        return datasette._site_kept[what]  # asked for every cell: the quickest way first
+    except AttributeError:
+        datasette._site_kept = {}
+    except KeyError:
+        pass
+    return datasette._site_kept.setdefault(what, {})
 
 
 def named_code(datasette, database, column, value):
