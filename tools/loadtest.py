@@ -167,26 +167,9 @@ def trivial_db(folder):
 def server(command, folder, name):
     """command(port), a Datasette command line, running: yields (base URL, process)."""
     port = serve.free_port()
-    args = command(port)
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=folder)
     base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError(f"{name} did not start")
+    with serve.running_command(command(port), base, name, cwd=folder) as proc:
         yield base, proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 # The site's settings that decide what a page holds, given to the bare Datasette too

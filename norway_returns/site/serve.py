@@ -117,20 +117,27 @@ def running(db, folder, base_url=None, package=None):
     inspect_file = Path(folder) / "inspect-data.json"
     inspect(db, inspect_file)
     port = free_port()
-    proc = subprocess.Popen(command(db, inspect_file, port=port, base_url=base_url, package=package),
-                            stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}" + (base_url or "/").rstrip("/")
+    args = command(db, inspect_file, port=port, base_url=base_url, package=package)
+    with running_command(args, base, "the site") as proc:
+        yield base, proc
+
+
+@contextlib.contextmanager
+def running_command(args, base, name, cwd=None):
+    """A Datasette command line running until the block ends, once `base` answers: yields
+    the process. (The load test runs a bare Datasette beside the site with it.)"""
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd)
     try:
-        for _ in range(200):
+        for _ in range(300):
             try:
                 urllib.request.urlopen(base + "/-/versions.json", timeout=1)
                 break
             except OSError:
                 time.sleep(0.1)
         else:
-            raise RuntimeError(f"the site did not start on {base}")
-        yield base, proc
+            raise RuntimeError(f"{name} did not start on {base}")
+        yield proc
     finally:
         proc.terminate()
         try:
