@@ -197,12 +197,24 @@ for (const a of document.querySelectorAll('a[href*=".csv"]')) {
 """
 
 
+# A chart opened on its own page (/-/dashboards/SLUG/CHART) stands one level below its
+# dashboard (/-/dashboards/SLUG), where its text's relative links are written to be read
+CHART_PAGE_LINKS = """
+const dashboardPage = location.href.replace(/\\/[^\\/?#]*([?#].*)?$/, "");
+for (const a of document.querySelectorAll(".chart-container a[href]")) {
+  const href = a.getAttribute("href");
+  if (!/^([a-z][a-z0-9+.-]*:|\\/|#)/i.test(href)) a.href = new URL(href, dashboardPage).href;
+}
+"""
+
+
 @hookimpl
 def extra_body_script(template, view_name, datasette):
     if view_name in ("table", "row", "database", "query"):
         return CSV_DOWNLOADS
     if template not in ("dashboard_view.html", "dashboard_chart.html"):
         return None
+    links = CHART_PAGE_LINKS if template == "dashboard_chart.html" else ""
     base = datasette.urls.path("")
     # dashboards.js calls vegaEmbed(el, spec) after fetching the chart's rows, which is
     # after this script has run: give it a loader that resolves the map's relative URL
@@ -215,7 +227,7 @@ if (window.vegaEmbed && !window.siteCharts) {{
     embed(el, spec, {{...(opts || {{}}), renderer: "svg", loader: vega.loader({{baseURL: {json.dumps(base)}}})}})
       .then(result => {{ window.siteCharts[el.id.replace(/^chart-/, "")] = result.view; return result; }});
 }}
-"""
+""" + links
 
 
 @hookimpl

@@ -5,9 +5,9 @@ It takes the screenshots the README shows: into docs/screenshots/ with
 that `make test` leaves the working tree as it was.
 """
 
-import re
 import os
-
+import re
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -201,6 +201,18 @@ def test_a_country_page(page):
     assert bar(both, covers="Jan–Feb 2025", table="Its citizens (by nationality)")["persons"] == 26
     assert bar(both, covers="Jan–Feb 2025", table="Returned to it (by destination)")["persons"] == 1
     shot(page, "country", full_page=True)
+
+
+@pytest.mark.parametrize("dashboard", ["overview", "country"])
+def test_a_dashboards_text_links_open_pages_from_its_own_page_too(page, dashboard):
+    # the About text opened on its own page, one level below the dashboard it was written for
+    page.goto(f"{page.base}/-/dashboards/{dashboard}/about")
+    hrefs = page.eval_on_selector_all(".chart-container a[href]", "links => links.map(a => a.href)")
+    assert hrefs
+    for href in hrefs:
+        assert page.request.get(href).status == 200, href
+    if dashboard == "country":
+        assert {urlsplit(h).path for h in hrefs} == {"/-/dashboards/overview", "/returns/country_profile"}
 
 
 def test_a_cell_traced_to_its_line(page):
