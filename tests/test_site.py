@@ -678,6 +678,20 @@ def test_stored_views_facet_by_names(web):
     assert {f["value"] for f in facets["category_label"]["results"]} >= {"Asylum", "Dublin", "Expulsion"}
 
 
+def test_facet_counts_say_they_count_rows_not_persons(web):
+    page = web.ok(f"/{DATABASE}/returns?period=2025-02&kind=nationality").text
+    assert "counts rows of this table, not persons" in page
+    assert "add up <code>count</code> within one period and one kind" in page
+    # Syria by nationality in February 2025: two cells (Dublin 8, international protection 4,
+    # raw/2025-02-en.txt), so its facet says 2, not the 12 persons
+    facets = web.json(f"/{DATABASE}/returns.json?period=2025-02&kind=nationality&country=SYR")["facet_results"]
+    assert [(f["value"], f["count"]) for f in facets["country"]["results"]] == [("SYR", 2)]
+    assert sum(r["count"] for r in web.rows(f"/{DATABASE}/returns?period=2025-02&kind=nationality&country=SYR")) == 12
+    wide = web.ok(f"/{DATABASE}/returns_wide").text
+    assert "counts rows of this table, not persons" in wide and "add up <code>count</code>" not in wide
+    assert "not persons" not in web.ok(f"/{DATABASE}/categories").text  # no facets, no word on them
+
+
 def test_index_leads_with_the_latest_figures_and_links(web):
     html = web.ok("/").text
     assert "The latest publication: February 2025" in html
