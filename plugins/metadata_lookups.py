@@ -9,7 +9,7 @@ immutable), yet Datasette 0.65.5 works it out anew on every question:
 - `metadata(key, database, table)` merges the sources again for each of the dozens of
   lookups a page makes, and `plugin_config()` on top of it for every string cell a page
   shows (datasette-render-markdown, which datasette-dashboards brings, asks it per cell:
-  a third of the time of a page of a thousand rows).
+  a tenth of the time of a page of a thousand rows).
 
 Each answer is worked out once and kept. What callers get back is what Datasette hands
 them: `metadata()` a value of the metadata itself (a new dict for the whole of it),

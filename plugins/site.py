@@ -127,6 +127,10 @@ def country_page_link(datasette, value):
     return cells[value]
 
 
+CODE_TABLES = set(CODE_COLUMNS.values())  # where a code is the row's own key: shown as it is
+LINKED_COLUMNS = {*CODE_COLUMNS, "source", "cells", "status", "country_name"}
+
+
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
     # called for every cell of every page: the column decides at once whether there is work
@@ -139,10 +143,6 @@ def render_cell(row, value, column, table, database, datasette):
     if column == "status":
         return status_with_why(datasette, database, table, row, value)
     return country_page_link(datasette, value)  # country_name
-
-
-CODE_TABLES = set(CODE_COLUMNS.values())
-LINKED_COLUMNS = {*CODE_COLUMNS, "source", "cells", "status", "country_name"}
 
 
 # ------------------------------------------------------------- the source viewer
