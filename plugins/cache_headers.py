@@ -11,10 +11,20 @@ or count that timed out under load must not be kept), and a CSV stream other tha
 tables of plugins/csv_stream.py (Datasette's ends with an error's text if a later page fails). A link with an older build's prefix
 is redirected to the current one; URLs without a prefix (the index, links from elsewhere)
 still work and are kept for Datasette's default_cache_ttl.
+
+The same pages are also kept in this process's memory, as a caching proxy would keep them:
+asked again (the same URL, host and scheme, with or without gzip, by a reader without a
+cookie), a page is sent from memory instead of being made again, the same bytes and headers
+with `x-page-cache: hit` added. Without a proxy in front (a `datasette publish` to a
+platform without a CDN), a page that a newspaper's link sends thousands to is made once.
+At most 64 MB in all (the environment's NORWAY_RETURNS_KEEP_PAGES_MB; 0 keeps none), the
+least recently asked page dropped first; a response over LARGEST_MB is not kept.
 """
 
 import contextvars
+import os
 import re
+from collections import OrderedDict
 
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
@@ -22,6 +32,10 @@ from datasette.database import QueryInterrupted
 WHOLE_TABLE = "norway_returns.whole_table_csv"  # set by plugins/csv_stream.py
 FAR_FUTURE = b"public, max-age=31536000, immutable"
 BUILD = re.compile(r"v-[0-9a-f]{12}/$")  # the end of base_url: /v-BUILD/ or /data/v-BUILD/
+
+KEEP_MB = "NORWAY_RETURNS_KEEP_PAGES_MB", 64  # the environment's setting, and its default
+LARGEST_MB = 2  # the largest page kept (a whole table as CSV is not: it is streamed anew)
+HIT = (b"x-page-cache", b"hit")
 
 # Set for each request under the prefix: whether one of its queries was interrupted.
 _interrupted = contextvars.ContextVar("interrupted", default=None)
@@ -54,6 +68,8 @@ def asgi_wrapper(datasette):
     any_build = re.compile("^" + re.escape(outer) + BUILD.pattern[:-1])
 
     def wrap(app):
+        kept = KeptPages(_megabytes(*KEEP_MB) * 2**20, LARGEST_MB * 2**20)
+
         async def cache_headers(scope, receive, send):
             path = scope.get("path", "")
             if scope.get("type") != "http":
@@ -73,6 +89,13 @@ def asgi_wrapper(datasette):
                 if outer != "/" and path.startswith(outer):  # the site's path without the build's
                     scope = _strip(scope, outer)
                 return await app(scope, receive, send if not anonymous else _default_ttl(send, datasette))
+            key = kept.key(scope) if anonymous else None
+            page = kept.get(key)
+            if page is not None:
+                start, body = page
+                await send(dict(start, headers=[*start["headers"], HIT]))
+                await send({"type": "http.response.body", "body": body})
+                return
             # Datasette 0.65 expects a proxy to take base_url off the path (with it left on, its
             # links carry it twice): this is that proxy
             scope = _strip(scope, prefix)
@@ -91,13 +114,65 @@ def asgi_wrapper(datasette):
                             and b"set-cookie" not in names and (not partial or scope.get(WHOLE_TABLE))):
                         headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
                         message = dict(message, headers=headers + [(b"cache-control", FAR_FUTURE)])
+                        if key is not None:
+                            keeping.append(message)
+                elif keeping and message["type"] == "http.response.body":
+                    keeping.append(message.get("body", b""))
+                    if sum(map(len, keeping[1:])) > kept.largest:
+                        keeping.clear()  # too large to keep: sent on as it comes
+                    elif not message.get("more_body", False):
+                        kept.put(key, keeping[0], b"".join(keeping[1:]))
                 await send(message)
 
+            keeping = []  # a page to keep: its start message, then its bodies
             await app(scope, receive, far_future)
 
         return cache_headers
 
     return wrap
+
+
+def _megabytes(name, default):
+    value = os.environ.get(name, str(default))
+    try:
+        return float(value)
+    except ValueError:
+        raise ValueError(f"{name} is a number of megabytes (0 keeps no page), not {value!r}") from None
+
+
+class KeptPages:
+    """The pages of a build in memory, by request: (start message, body), least recently
+    asked first out once they pass `limit` bytes in all."""
+
+    def __init__(self, limit, largest):
+        self.limit, self.largest = limit, min(limit, largest)
+        self.pages = OrderedDict()
+        self.size = 0
+
+    def key(self, scope):
+        """What a page depends on besides its URL: the host and scheme its absolute links
+        (JSON's next_url, the Atom feed) are made from, and whether it may go out gzipped."""
+        if self.limit <= 0 or scope.get("method") != "GET":
+            return None
+        headers = dict((k.lower(), v) for k, v in scope.get("headers", []))
+        return (scope.get("scheme"), headers.get(b"host"), scope["path"], scope.get("query_string", b""),
+                b"gzip" in headers.get(b"accept-encoding", b""))
+
+    def get(self, key):
+        page = self.pages.get(key) if key is not None else None
+        if page is not None:
+            self.pages.move_to_end(key)
+        return page
+
+    def put(self, key, start, body):
+        if len(body) > self.largest:
+            return
+        old = self.pages.pop(key, None)
+        self.size += len(body) - (len(old[1]) if old else 0)
+        self.pages[key] = (start, body)
+        while self.size > self.limit:
+            _, (_, dropped) = self.pages.popitem(last=False)
+            self.size -= len(dropped)
 
 
 def _default_ttl(send, datasette):

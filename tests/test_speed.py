@@ -3,6 +3,7 @@ itself is measured by `make loadtest`, not here):
 
 - the pages of a build are served under a prefix named after it, with far-future cache
   headers; a new build has new URLs, and the old ones redirect to them;
+- a page asked again is sent from the site's memory, the same bytes, within a limit;
 - CSV and JSON are compressed with gzip when the client asks;
 - the table page's CSV link gives every row of `returns`, the same bytes as Datasette's own
   CSV stream, over many pages of rows;
@@ -210,3 +211,62 @@ def test_a_page_whose_facets_timed_out_is_not_kept(built):
     finally:
         hurried.close()
         calm.close()
+
+
+def test_a_page_asked_again_is_sent_from_memory(served):
+    # what a caching proxy would keep, kept by the site itself: the same bytes, made once
+    base, _, prefix = served
+    page = base + prefix + f"{DATABASE}/returns.json?period=2025-02&kind=nationality&category=dublin&_shape=array"
+    first, again = httpx.get(page), httpx.get(page)
+    assert "x-page-cache" not in first.headers and again.headers["x-page-cache"] == "hit"
+    assert again.content == first.content
+    assert {k: v for k, v in again.headers.items() if k not in ("x-page-cache", "date")} == \
+        {k: v for k, v in first.headers.items() if k != "date"}
+    assert {r["country"]: r["count"] for r in again.json()}["SYR"] == 8  # raw/2025-02-en.txt:128
+    # gzipped for a client that asks, and not for one that does not
+    packed = httpx.get(page, headers={"accept-encoding": "gzip"})
+    assert packed.headers["content-encoding"] == "gzip" and packed.json() == first.json()
+    assert "content-encoding" not in httpx.get(page, headers={"accept-encoding": "identity"}).headers
+    # a page's absolute links are made for the host it was asked of
+    size_two = base + prefix + f"{DATABASE}/returns.json?_size=2"
+    assert httpx.get(size_two).json()["next_url"].startswith(base + prefix)
+    elsewhere = [httpx.get(size_two, headers={"host": "returns.example.org"}) for _ in range(2)]
+    assert elsewhere[1].headers["x-page-cache"] == "hit"
+    assert all(r.json()["next_url"].startswith("http://returns.example.org" + prefix) for r in elsewhere)
+    # a signed-in reader's page is never from memory; an error is never kept
+    signed_in = httpx.get(page, cookies={"ds_actor": "someone"})
+    assert "x-page-cache" not in signed_in.headers and signed_in.headers["cache-control"] == "private, no-store"
+    missing = [httpx.get(base + prefix + f"{DATABASE}/no_such_table") for _ in range(2)]
+    assert missing[1].status_code == 404 and "x-page-cache" not in missing[1].headers
+    # outside the prefix (the way in, kept a minute by proxies): made each time
+    assert "x-page-cache" not in [httpx.get(base + "/") for _ in range(2)][1].headers
+
+
+def test_pages_kept_in_memory_stay_within_their_limit(built, monkeypatch):
+    def get(site, path):
+        response = site.loop.run_until_complete(site.ds.client.get(path, headers={"accept-encoding": "identity"}))
+        assert response.status_code == 200
+        return response
+
+    # 8 KB in all: two pages of 3.2-3.5 KB fit, a third sends the one asked longest ago out,
+    # and a page larger than the whole is never kept
+    monkeypatch.setenv("NORWAY_RETURNS_KEEP_PAGES_MB", str(8 / 1024))
+    site = Site(built[0], settings={**serve_settings(), "base_url": "/v-000000000000/"})
+    try:
+        pages = [f"/{DATABASE}/returns.json?period=2025-02&_shape=array&_size={n}" for n in (20, 21, 22)]
+        assert [len(get(site, p).content) for p in pages] == [3206, 3364, 3534]
+        assert get(site, pages[2]).headers.get("x-page-cache") == "hit"
+        assert get(site, pages[1]).headers.get("x-page-cache") == "hit"
+        assert get(site, pages[0]).headers.get("x-page-cache") is None  # sent out when the third came
+        large = f"/{DATABASE}/returns.json?period=2025-02&_shape=array&_size=100"
+        assert len(get(site, large).content) > 8 * 1024
+        assert get(site, large).headers.get("x-page-cache") is None
+    finally:
+        site.close()
+    monkeypatch.setenv("NORWAY_RETURNS_KEEP_PAGES_MB", "0")  # none kept
+    site = Site(built[0], settings={**serve_settings(), "base_url": "/v-000000000000/"})
+    try:
+        assert get(site, pages[0]).headers["cache-control"] == FAR_FUTURE
+        assert get(site, pages[0]).headers.get("x-page-cache") is None
+    finally:
+        site.close()

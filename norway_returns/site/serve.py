@@ -124,10 +124,10 @@ def running(db, folder, base_url=None, package=None):
 
 
 @contextlib.contextmanager
-def running_command(args, base, name, cwd=None):
+def running_command(args, base, name, cwd=None, env=None):
     """A Datasette command line running until the block ends, once `base` answers: yields
     the process. (The load test runs a bare Datasette beside the site with it.)"""
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd)
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd, env=env)
     try:
         for _ in range(300):
             try:
