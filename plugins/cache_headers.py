@@ -92,7 +92,7 @@ def asgi_wrapper(datasette):
             key = kept.key(scope) if anonymous else None
             page = kept.get(key)
             if page is not None:
-                start, body = page
+                start, body, _ = page
                 await send(dict(start, headers=[*start["headers"], HIT]))
                 await send({"type": "http.response.body", "body": body})
                 return
@@ -144,6 +144,8 @@ class KeptPages:
     """The pages of a build in memory, by request: (start message, body), least recently
     asked first out once they pass `limit` bytes in all."""
 
+    ENTRY = 500  # bytes of Python objects around each page kept (tuples, the dict's slot)
+
     def __init__(self, limit, largest):
         self.limit, self.largest = limit, min(limit, largest)
         self.pages = OrderedDict()
@@ -167,12 +169,15 @@ class KeptPages:
     def put(self, key, start, body):
         if len(body) > self.largest:
             return
+        # counted with its URL and headers: many small answers to long URLs weigh what they hold
+        size = len(body) + sum(len(k) + len(v) for k, v in start["headers"]) + sum(
+            len(part) for part in key if isinstance(part, (bytes, str))) + self.ENTRY
         old = self.pages.pop(key, None)
-        self.size += len(body) - (len(old[1]) if old else 0)
-        self.pages[key] = (start, body)
+        self.size += size - (old[2] if old else 0)
+        self.pages[key] = (start, body, size)
         while self.size > self.limit:
-            _, (_, dropped) = self.pages.popitem(last=False)
-            self.size -= len(dropped)
+            _, (_, _, dropped) = self.pages.popitem(last=False)
+            self.size -= dropped
 
 
 def _default_ttl(send, datasette):
