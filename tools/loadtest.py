@@ -285,7 +285,7 @@ def run(db_path, seconds, rounds, clients, label, only=None):
     with ExitStack() as stack:
         site, site_proc = stack.enter_context(
             server(lambda port: serve.command(db_path, inspect_file, port=port), folder, "the site", AFRESH))
-        kept, _ = stack.enter_context(
+        kept, kept_proc = stack.enter_context(
             server(lambda port: serve.command(db_path, inspect_file, port=port), folder, "the site keeping pages"))
         bare, bare_proc = stack.enter_context(server(bare_command(db_path, inspect_file), folder, "bare Datasette"))
         triv, _ = stack.enter_context(
@@ -298,7 +298,7 @@ def run(db_path, seconds, rounds, clients, label, only=None):
                             (kept, ours)))
         print(f"\n{label}: {len(rows)} pages, {clients} clients; site memory {rss_mb(site_proc.pid):.0f} MB, "
               f"bare {rss_mb(bare_proc.pid):.0f} MB")
-        print(f"{'':<62} {'made afresh':^42} {'asked again':^13}")
+        print(f"{'':<62} {'made afresh':-^48} {'asked again':-^13}")
         print(f"{'page':<62} {'req/s':>6} {'/bare':>6} {'/triv':>6} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} "
               f"{'req/s':>6} {'/triv':>6}")
         worst, worst_again = [], []
@@ -316,7 +316,8 @@ def run(db_path, seconds, rounds, clients, label, only=None):
         print(f"lowest ratio to bare, made afresh: {min(worst, default=float('nan')):.2f} (target {TARGET_BARE}); "
               f"index and table pages asked again, lowest to the trivial site: "
               f"{min(worst_again, default=float('nan')):.2f} (target {TARGET_TRIVIAL}); < marks a page under a target")
-        print(f"site memory after: {rss_mb(site_proc.pid):.0f} MB")
+        print(f"site memory after: {rss_mb(site_proc.pid):.0f} MB made afresh, "
+              f"{rss_mb(kept_proc.pid):.0f} MB keeping its pages")
 
         # The whole returns table through the CSV link, against Datasette's own stream and the csv module
         link = f"{site}{prefix}returns/returns.csv?_labels=on&_size=max&_stream=on"
