@@ -50,7 +50,7 @@ class Variant:
     name: str
     borders: str = "grid"  # grid | none | banded (a table style) | shaded (each cell of every other row filled)
     repeat_header: bool = True
-    align: str = "right"  # right | center: the numbers in their cells
+    align: str = "right"  # right | center | left (Word's own default): the numbers in their cells
     name_cm: float = 3.2  # the name column; long names wrap in it
     furniture: bool = True  # running title in the page header, page numbers in the footer
 
@@ -62,6 +62,7 @@ VARIANTS = {
     "shaded": Variant("shaded", borders="shaded", repeat_header=True),
     "grid-norepeat": Variant("grid-norepeat", borders="grid", repeat_header=False),
     "banded-norepeat": Variant("banded-norepeat", borders="banded", repeat_header=False, align="center"),
+    "noborders-left": Variant("noborders-left", borders="none", repeat_header=False, align="left"),
 }
 # which seeds each Word layout is made from (every seed gets grid, no borders and a banded table)
 WORD = [
@@ -71,6 +72,7 @@ WORD = [
     ("2022-06-en.txt", "banded-norepeat"), ("2024-03-no.txt", "banded"), ("2024-05-en.txt", "banded"),
     ("2025-02-en.txt", "banded-norepeat"), ("2024-03-no.txt", "grid-norepeat"),
     ("2022-06-en.txt", "shaded"), ("2024-03-no.txt", "shaded"),
+    ("2024-05-en.txt", "noborders-left"), ("2024-03-no.txt", "noborders-left"),
 ]
 # a wrapped name cut by a page break (searched for by padding the prose)
 PAGEBREAK = [("2024-05-en.txt", "noborders"), ("2022-06-en.txt", "grid")]
@@ -82,6 +84,7 @@ TEXTS = [
     ("2024-05-en-banded.pdf", "layout"), ("2025-02-en-html.pdf", "layout"),
     ("2025-02-en-noborders.pdf", "layout"),
     ("2022-06-en-pagebreak.pdf", "layout"), ("2024-03-no-shaded.pdf", "layout"),
+    ("2024-05-en-noborders-left.pdf", "layout"),
     ("2022-06-en-noborders.pdf", "plain"), ("2024-03-no-grid.pdf", "plain"), ("2025-02-en-html.pdf", "plain"),
 ]
 
@@ -195,7 +198,8 @@ def word_document(pub, variant, path, padding=0):
             _no_borders(table)  # "none", and "shaded": its rows filled below
         value_cm = min(2.4, (17.0 - variant.name_cm) / len(t.columns))
         widths = [Cm(variant.name_cm)] + [Cm(value_cm)] * len(t.columns)
-        align = WD_ALIGN_PARAGRAPH.RIGHT if variant.align == "right" else WD_ALIGN_PARAGRAPH.CENTER
+        align = {"right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER,
+                 "left": WD_ALIGN_PARAGRAPH.LEFT}[variant.align]
 
         def fill(row, texts, bold=False):
             for k, (cell, text) in enumerate(zip(row.cells, texts)):
