@@ -11,7 +11,11 @@ and then laid out by the software a user really has:
   header and page numbers ("Page 2 of 5", "Side 2 av 5") in the footer; a narrow name
   column, so that long names wrap; one where a wrapped name is cut by a page break;
 - an HTML table printed to PDF by Chromium (`--print-to-pdf`), with Chromium's own
-  header and footer (date, title, page numbers);
+  header and footer (date, title, page numbers): styled (banded rows, a header that
+  repeats), and as written with no style at all (Chromium's defaults: cells 1px apart,
+  so that two cells' texts nearly touch, numbers left-aligned, the header not repeated),
+  with `border=1` (a grid; a Total row alone in its grid at the top of a page), and in
+  landscape with a large font;
 - the text poppler's `pdftotext -layout` makes of some of them (cells in columns by
   position), and plain `pdftotext` text (cells one after another: unreadable, and the
   build must say so).
@@ -78,6 +82,16 @@ WORD = [
 PAGEBREAK = [("2024-05-en.txt", "noborders"), ("2022-06-en.txt", "grid")]
 PAGEBREAK_NAME_CM = 2.2  # narrower: more names wrap, and one is soon cut by a page break
 HTML = SEEDS
+# HTML written as a user writes it, without a style sheet or with a few rules:
+# variant -> (the rules, what the document is)
+PLAIN_HTML = {
+    "unstyled": ("", "no style sheet: Chromium's defaults, cells 1px apart, numbers left-aligned"),
+    "border1": ("", "no style sheet, <table border=1>: a grid"),
+    "landscape": ("@page{size:A4 landscape} body{font-size:14pt} td{text-align:right}",
+                  "landscape, 14pt, numbers right-aligned"),
+}
+PLAIN_HTML_DOCUMENTS = [("2024-03-no.txt", "unstyled"), ("2024-05-en.txt", "unstyled"), ("2022-06-en.txt", "border1"),
+                        ("2024-05-en.txt", "landscape")]
 # text made by poppler: (pdf document, -layout or plain)
 TEXTS = [
     ("2022-06-en-grid.pdf", "layout"), ("2024-03-no-noborders.pdf", "layout"),
@@ -300,6 +314,27 @@ def html_document(pub, path):
     return path
 
 
+def plain_html_document(pub, path, variant):
+    """`pub` as HTML written without a style sheet (or with the few rules of `variant`):
+    each table under a heading, its header an ordinary first row."""
+    labels = LABELS[pub.language]
+    parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(pub.title)}</title>"
+             f"<style>{PLAIN_HTML[variant][0]}</style></head><body><h1>{html.escape(pub.title)}</h1>"]
+    parts += [f"<p>{html.escape(t)}</p>" for t in pub.prose_before if t]
+    for t in pub.tables:
+        parts.append(f"<h3>{html.escape(t.title)}</h3><table{' border=1' if variant == 'border1' else ''}>")
+        parts.append("<tr><th></th>" + "".join(f"<th>{html.escape(labels[c])}</th>" for c in t.columns) + "</tr>")
+        for name, counts in t.rows:
+            values = [counts.get(c, 0) for c in t.columns if c != "total"]
+            parts.append(f"<tr><td>{html.escape(name)}</td>" + "".join(f"<td>{v or ''}</td>" for v in values)
+                         + f"<td>{sum(values)}</td></tr>")
+        parts.append(f"<tr><td>{html.escape(t.total_label)}</td>"
+                     + "".join(f"<td>{t.total[c]}</td>" for c in t.columns) + "</tr></table>")
+    parts += [f"<p>{html.escape(t)}</p>" for t in pub.prose_after if t]
+    Path(path).write_text("\n".join(parts), encoding="utf-8")
+    return path
+
+
 def chromium_pdf(html_path, pdf):
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
@@ -381,6 +416,15 @@ def main(out, only):
             chromium_pdf(page, out / f"{name}.pdf")
             entries.append(entry(f"{name}.pdf", pubs[file], file,
                                  "HTML table (banded rows, header in thead) printed to PDF by Chromium"))
+            click.echo(f"{name}.pdf")
+        for file, v in PLAIN_HTML_DOCUMENTS:
+            name = f"{_stem(file)}-html-{v}"
+            if not chosen(name):
+                continue
+            page = plain_html_document(pubs[file], work / f"{name}.html", v)
+            chromium_pdf(page, out / f"{name}.pdf")
+            entries.append(entry(f"{name}.pdf", pubs[file], file,
+                                 f"HTML table ({PLAIN_HTML[v][1]}) printed to PDF by Chromium"))
             click.echo(f"{name}.pdf")
     listed = out / "documents.yml"
     kept = [e for e in yaml.safe_load(listed.read_text(encoding="utf-8")) or []] if only and listed.exists() else []

@@ -45,6 +45,11 @@ from .vocabulary import header_phrases, load, norm, table_kind, total_labels
 # A monthly publication has a handful of pages; far more is not one.
 MAX_PAGES = 200
 RULED = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+# Letters closer than this (a share of their size) make one word, where no space stands
+# between them. pdfplumber's default, 3 points, joins the labels or numbers of two cells
+# whose texts nearly touch (an HTML table printed with its default 1px padding); inside a
+# word, letters stand at most a few hundredths of their size apart.
+WORD_GAP = 0.1
 # Words whose tops differ by at most this much (points) stand on one printed line.
 LINE_TOLERANCE = 2.5
 _LETTER = re.compile(r"[^\W\d_]")
@@ -94,14 +99,17 @@ def _read_pages(path, name):
                 raise BuildError(name, None, f"{len(pdf.pages)} pages: too many for a monthly publication "
                                  f"(at most {MAX_PAGES})")
             for number, page in enumerate(pdf.pages, start=1):
-                words = page.extract_words(keep_blank_chars=False, use_text_flow=False)
+                words = page.extract_words(keep_blank_chars=False, use_text_flow=False,
+                                           x_tolerance_ratio=WORD_GAP)
                 for w in words:
                     w["text"] = unicodedata.normalize("NFKC", w["text"])
                 tables = []
                 if page.edges:
                     for t in page.find_tables(RULED):
                         rows = [list(row.cells) for row in t.rows]
-                        if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
+                        # one row is a table too: the Total row of a table that ends at the
+                        # top of a page, in its own grid
+                        if rows and max(len(r) for r in rows) >= 2:
                             tables.append(rows)
                 pages.append((number, [w for w in words if w["text"].strip()], tables))
                 page.close()
