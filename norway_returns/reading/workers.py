@@ -2,11 +2,17 @@
 
 A PDF is a small program: a compressed stream may inflate to gigabytes (a
 decompression bomb), a page may hold millions of drawing operations. Each PDF is
-read in a process of its own (forked, so pdfplumber is imported once), whose address
-space may grow by at most READ_MEMORY_MB (RLIMIT_AS) and which is killed after
-READ_SECONDS. Either stops the build with the document's name; the previous database
-stays as it was. NORWAY_RETURNS_READ_SECONDS and NORWAY_RETURNS_READ_MEMORY_MB
-change the limits.
+read in a process of its own, whose address space may grow by at most READ_MEMORY_MB
+(RLIMIT_AS) and which is killed after READ_SECONDS. Either stops the build with the
+document's name; the previous database stays as it was. NORWAY_RETURNS_READ_SECONDS
+and NORWAY_RETURNS_READ_MEMORY_MB change the limits.
+
+The workers are forked from a fork server, a process of one thread that has imported
+the readers once (PRELOAD), not from the build itself: a process forked while another
+of its threads holds a lock inherits the lock held, with no thread to release it. The
+build reads cached and text documents while its pool forks workers, and a worker forked
+as the build was loading pycountry's data waited on pycountry's lock until the time
+limit (one build in eight, seen here).
 """
 
 import multiprocessing
@@ -20,6 +26,8 @@ from pebble import ProcessExpired, ProcessPool
 
 from ..errors import BuildError
 
+# Imported once by the fork server, so that each worker starts at once.
+PRELOAD = ["norway_returns.reading.extract", "norway_returns.add", "pdfplumber"]
 # A monthly publication of a few pages reads in about a second in some tens of MB.
 READ_SECONDS = 60
 READ_MEMORY_MB = 512
@@ -48,13 +56,15 @@ def _address_space():
         return 0
 
 
-def _start_worker(parent, megabytes):
-    """In a new worker: bound its memory, and exit when the build that started it is gone."""
+def _start_worker(megabytes):
+    """In a new worker: bound its memory, and exit when the build that started it is gone
+    (its parent, the fork server, ends with the build)."""
     limit = _address_space() + int(megabytes * 2**20)
     hard = resource.getrlimit(resource.RLIMIT_AS)[1]
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    parent = os.getppid()
 
     def watch():
         while os.getppid() == parent:
@@ -87,15 +97,22 @@ def _read(function, document, megabytes):
         raise
 
 
+def _context():
+    """Workers forked from a fork server (see above), or started afresh where there is none."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return context
+
+
 class Readers:
     """Worker processes, one per document read, each within limits()."""
 
     def __init__(self, workers):
         self.seconds, self.megabytes = limits()
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else None)
         self.pool = ProcessPool(max_workers=workers, max_tasks=1, initializer=_start_worker,
-                                initargs=(os.getpid(), self.megabytes), context=context)
+                                initargs=(self.megabytes,), context=_context())
 
     def submit(self, function, document):
         return self.pool.schedule(_read, args=(function, document, self.megabytes), timeout=self.seconds)
