@@ -36,6 +36,9 @@ BAD = {
         lambda r: edit_manifest(r, 'language: "no"', "language: en"),
         "raw/manifest.yml:13: language en, but raw/2024-03-no.txt:4 says 'Månedsstatistikk mars 2024: "
         "Uttransporteringer fra Norge' (language no)"),
+    "a language that is neither": (
+        lambda r: edit_manifest(r, 'language: "no"', "language: de"),
+        "raw/manifest.yml:13: language 'de' is not one of en, no (English or Norwegian)"),
     "a month that does not exist": (
         lambda r: edit_manifest(r, 'period: "2024-05"', 'period: "2024-13"'),
         "raw/manifest.yml:19: period '2024-13' is not YYYY-MM with a month 01-12"),
@@ -88,12 +91,23 @@ def test_a_careless_manifest_stops_the_build(raw_copy, previous_db, case):  # no
     assert_stopped(result, message.split(":")[0], previous_db, before)
 
 
+@pytest.mark.parametrize("written", ["nb", "NO", "Norsk", "bokmål", "nn", "nor"])
+def test_norwegian_as_a_norwegian_writes_it(raw_copy, tmp_path, written):
+    edit_manifest(raw_copy, 'language: "no"', f"language: {written}")
+    result = run_cli("--raw", raw_copy.path, "--db", tmp_path / "out.db")
+    assert result.returncode == 0, result.stderr
+    db = sqlite3.connect(tmp_path / "out.db")
+    assert value(db, "select language from publications where period = '2024-03'") == "no"
+
+
 def test_period_and_language_may_be_left_to_the_document(raw_copy, built, tmp_path):
     # every period and language left out, and Norwegian's `no` unquoted (YAML 1.1 reads false)
     text = raw_copy.text("manifest.yml")
     for line in [l for l in text.split("\n") if l.startswith(("  period:", "  language:"))]:
         text = text.replace(line + "\n", "", 1)
     text = text.replace("- file: 2024-03-no.txt\n", "- file: 2024-03-no.txt\n  language: no\n")
+    # and a language as people write it
+    text = text.replace("- file: 2024-05-en.txt\n", "- file: 2024-05-en.txt\n  language: English\n")
     raw_copy.write("manifest.yml", text, rehash=False)
     out = tmp_path / "out.db"
     result = run_cli("--raw", raw_copy.path, "--db", out)

@@ -22,6 +22,13 @@ STATED = ("period", "language")
 # elsewhere a cell that is not a plain number stops the build.
 OPTIONAL = ("title", "source_url", "note", "retrieved", "damaged")
 LANGUAGES = ("en", "no")
+# How people write the two languages in a manifest (any case): ISO 639 codes, the names
+# in both languages, Norwegian's written standards. `no` unquoted is YAML 1.1's false.
+LANGUAGE_NAMES = {
+    "en": "en", "eng": "en", "english": "en", "engelsk": "en",
+    "no": "no", "nor": "no", "nb": "no", "nob": "no", "nn": "no", "nno": "no", "norwegian": "no",
+    "norsk": "no", "bokmål": "no", "nynorsk": "no",
+}
 # A monthly publication is a few hundred kilobytes; anything this large is not one.
 MAX_DOCUMENT_BYTES = 20_000_000
 # A document's file name: letters, digits, '.', '-' and '_'. Make lists raw/ by names
@@ -107,6 +114,8 @@ def read_manifest(raw):
         line = entry.pop("__line__")
         if entry.get("language") is False:  # `language: no` unquoted: YAML 1.1 reads false; it means Norwegian
             entry["language"] = "no"
+        elif isinstance(entry.get("language"), str):
+            entry["language"] = LANGUAGE_NAMES.get(entry["language"].strip().lower(), entry["language"])
         missing = [k for k in REQUIRED if not entry.get(k)]
         if missing:
             raise BuildError(where, line, f"entry lacks {', '.join(missing)}")
@@ -123,7 +132,8 @@ def read_manifest(raw):
         if period is not None:
             check_period(period, where, line, this_month)
         if entry.get("language") is not None and entry["language"] not in LANGUAGES:
-            raise BuildError(where, line, f"language {entry['language']!r} is not one of en, no")
+            raise BuildError(where, line, f"language {entry['language']!r} is not one of en, no "
+                             "(English or Norwegian)")
         if name in seen_files:
             raise BuildError(where, line, f"{name} is listed twice (first at line {seen_files[name]})")
         if period in seen_periods:
