@@ -27,7 +27,7 @@ from pebble import ProcessExpired, ProcessPool
 from ..errors import BuildError
 
 # Imported once by the fork server, so that each worker starts at once.
-PRELOAD = ["norway_returns.reading.extract", "norway_returns.add", "pdfplumber"]
+PRELOAD = ["norway_returns.reading.extract", "pdfplumber"]
 # A monthly publication of a few pages reads in about a second in some tens of MB.
 READ_SECONDS = 60
 READ_MEMORY_MB = 512
