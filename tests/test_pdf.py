@@ -526,13 +526,12 @@ def test_workers_end_with_a_killed_build(tmp_path, five):
     proc = subprocess.Popen([sys.executable, str(ROOT / "build_db.py"), "--raw", str(raw), "--db",
                              str(tmp_path / "k.db")], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
-    # the workers are forked by a fork server, the build's child (reading/workers.py)
-    workers, everyone, deadline = [], [], time.monotonic() + 60
-    while len(workers) < 2 and proc.poll() is None and time.monotonic() < deadline:
+    # the workers and anything they started
+    everyone, deadline = [], time.monotonic() + 60
+    while len(everyone) < 2 and proc.poll() is None and time.monotonic() < deadline:
         everyone = _descendants(proc.pid)
-        workers = [p for p in everyone if p not in _children(proc.pid)]
         time.sleep(0.02)
-    assert len(workers) >= 2, "the build started no worker processes"
+    assert len(everyone) >= 2, "the build started no worker processes"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     deadline = time.monotonic() + 10
@@ -542,9 +541,10 @@ def test_workers_end_with_a_killed_build(tmp_path, five):
     assert not (tmp_path / "k.db").exists()
 
 
-# Run in a process of its own, where pycountry's data is not loaded yet: its main thread
-# holds pycountry's loading lock (as the build's main thread does while it loads the
-# countries) while the pool starts a worker that needs the countries to read a PDF.
+# Run in a process of its own, where pycountry's data is not loaded yet: once the pool
+# exists, its main thread holds pycountry's loading lock (as the build's main thread did
+# while it loaded the countries) while the pool forks a worker that reads a PDF, which
+# needs the countries.
 HELD_LOCK = """
 import sys
 from pathlib import Path
@@ -553,8 +553,8 @@ from norway_returns.add import _Probe, _lines
 from norway_returns.errors import BuildError
 from norway_returns.reading.workers import Readers
 probe = _Probe(Path(sys.argv[1]), "raw/" + Path(sys.argv[1]).name)
+readers = Readers(1)
 with pycountry.countries._load_lock:
-    readers = Readers(1)
     try:
         lines = readers.result(probe, readers.submit(_lines, probe))
         print(len(lines), "lines")
@@ -565,9 +565,9 @@ with pycountry.countries._load_lock:
 
 
 def test_a_worker_never_waits_on_a_lock_the_build_held(five):
-    # A worker forked straight from the build inherited the lock held, with no thread to
-    # release it, and waited until the time limit (one build in eight); forked from a fork
-    # server it starts clean.
+    # The worker inherited the lock held, with no thread to release it, and waited until
+    # the time limit (one build in eight); the data is now loaded before the first fork,
+    # and no worker takes the lock.
     path = five[0][0]
     env = dict(os.environ, NORWAY_RETURNS_READ_SECONDS="10")
     result = subprocess.run([sys.executable, "-c", HELD_LOCK, str(path)], cwd=ROOT, env=env,

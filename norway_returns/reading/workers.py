@@ -7,12 +7,15 @@ read in a process of its own, whose address space may grow by at most READ_MEMOR
 document's name; the previous database stays as it was. NORWAY_RETURNS_READ_SECONDS
 and NORWAY_RETURNS_READ_MEMORY_MB change the limits.
 
-The workers are forked from a fork server, a process of one thread that has imported
-the readers once (PRELOAD), not from the build itself: a process forked while another
-of its threads holds a lock inherits the lock held, with no thread to release it. The
-build reads cached and text documents while its pool forks workers, and a worker forked
-as the build was loading pycountry's data waited on pycountry's lock until the time
-limit (one build in eight, seen here).
+The workers are forked from the build, so that each starts at once with what the build
+has imported and loaded. A process forked while another of its threads holds a lock
+inherits the lock held, with no thread to release it; the pool forks a worker for each
+document from a thread of its own while the build's main thread goes on. So whatever a
+worker needs that is loaded lazily behind a lock is loaded before the first fork
+(load_shared): a worker forked while the build was loading pycountry's data waited on its
+lock until the time limit (one build in eight, seen here). A fork server would avoid the
+class, but measured here it made a fresh build of 120 PDFs 22% slower, and it makes every
+program that builds need a `__main__` guard.
 """
 
 import multiprocessing
@@ -26,8 +29,6 @@ from pebble import ProcessExpired, ProcessPool
 
 from ..errors import BuildError
 
-# Imported once by the fork server, so that each worker starts at once.
-PRELOAD = ["norway_returns.reading.extract", "pdfplumber"]
 # A monthly publication of a few pages reads in about a second in some tens of MB.
 READ_SECONDS = 60
 READ_MEMORY_MB = 512
@@ -57,8 +58,7 @@ def _address_space():
 
 
 def _start_worker(megabytes):
-    """In a new worker: bound its memory, and exit when the build that started it is gone
-    (its parent, the fork server, ends with the build)."""
+    """In a new worker: bound its memory, and exit when the build that started it is gone."""
     limit = _address_space() + int(megabytes * 2**20)
     hard = resource.getrlimit(resource.RLIMIT_AS)[1]
     if hard != resource.RLIM_INFINITY:
@@ -97,13 +97,11 @@ def _read(function, document, megabytes):
         raise
 
 
-def _context():
-    """Workers forked from a fork server (see above), or started afresh where there is none."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(PRELOAD)
-    return context
+def load_shared():
+    """What workers need that loads lazily behind a lock, loaded in the build before the
+    first fork: pycountry's data (through the country table)."""
+    from .countries import countries
+    countries()
 
 
 class Readers:
@@ -111,8 +109,11 @@ class Readers:
 
     def __init__(self, workers):
         self.seconds, self.megabytes = limits()
+        load_shared()
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
         self.pool = ProcessPool(max_workers=workers, max_tasks=1, initializer=_start_worker,
-                                initargs=(self.megabytes,), context=_context())
+                                initargs=(self.megabytes,), context=context)
 
     def submit(self, function, document):
         return self.pool.schedule(_read, args=(function, document, self.megabytes), timeout=self.seconds)
