@@ -28,6 +28,7 @@ from concurrent.futures import CancelledError
 from pebble import ProcessExpired, ProcessPool
 
 from ..errors import BuildError
+from .countries import countries
 
 # A monthly publication of a few pages reads in about a second in some tens of MB.
 READ_SECONDS = 60
@@ -100,7 +101,6 @@ def _read(function, document, megabytes):
 def load_shared():
     """What workers need that loads lazily behind a lock, loaded in the build before the
     first fork: pycountry's data (through the country table)."""
-    from .countries import countries
     countries()
 
 
