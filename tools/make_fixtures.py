@@ -229,14 +229,12 @@ def word_document(pub, variant, path, padding=0):
         fill(table.rows[0], [""] + [labels[c] for c in t.columns], bold=True)
         if variant.repeat_header:
             _repeat_header(table.rows[0])
-        for k, (name, counts) in enumerate(t.rows):
-            values = [counts.get(c, 0) for c in t.columns if c != "total"]
+        for k, (name, cells) in enumerate(t.printed_rows()):
             row = table.add_row()
-            fill(row, [name] + [str(v) if v else "" for v in values] + [str(sum(values))])
+            fill(row, [name] + cells)
             if variant.borders == "shaded" and k % 2 == 0:
                 _fill(row, "DCE6F2")
-        total = t.total
-        fill(table.add_row(), [t.total_label] + [str(total[c]) for c in t.columns], bold=True)
+        fill(table.add_row(), [t.total_label] + t.printed_total(), bold=True)
         if variant.borders == "shaded":
             _fill(table.rows[0], "B8CCE4")
             _fill(table.rows[-1], "B8CCE4")
@@ -285,6 +283,10 @@ def _cut_by_page_break(pdf, pub):
 # --- HTML, printed by Chromium ------------------------------------------------------
 
 
+def _html_row(cells):
+    return "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>"
+
+
 def html_document(pub, path):
     labels = LABELS[pub.language]
     parts = [f"<!doctype html><html lang='{'nb' if pub.language == 'no' else 'en'}'><head><meta charset='utf-8'>",
@@ -301,13 +303,8 @@ def html_document(pub, path):
         parts.append(f"<table><caption style='text-align:left;font-weight:bold'>{html.escape(t.title)}</caption>")
         parts.append("<thead><tr><th></th>" + "".join(f"<th>{html.escape(labels[c])}</th>" for c in t.columns)
                      + "</tr></thead><tbody>")
-        for name, counts in t.rows:
-            values = [counts.get(c, 0) for c in t.columns if c != "total"]
-            parts.append(f"<tr><td>{html.escape(name)}</td>" + "".join(f"<td>{v or ''}</td>" for v in values)
-                         + f"<td>{sum(values)}</td></tr>")
-        total = t.total
-        parts.append(f"</tbody><tfoot><tr><td>{html.escape(t.total_label)}</td>"
-                     + "".join(f"<td>{total[c]}</td>" for c in t.columns) + "</tr></tfoot></table>")
+        parts += [_html_row([name] + cells) for name, cells in t.printed_rows()]
+        parts.append(f"</tbody><tfoot>{_html_row([t.total_label] + t.printed_total())}</tfoot></table>")
     parts += [f"<p>{html.escape(t)}</p>" if t else "<p>&nbsp;</p>" for t in pub.prose_after]
     parts.append("</body></html>")
     Path(path).write_text("\n".join(parts), encoding="utf-8")
@@ -324,12 +321,8 @@ def plain_html_document(pub, path, variant):
     for t in pub.tables:
         parts.append(f"<h3>{html.escape(t.title)}</h3><table{' border=1' if variant == 'border1' else ''}>")
         parts.append("<tr><th></th>" + "".join(f"<th>{html.escape(labels[c])}</th>" for c in t.columns) + "</tr>")
-        for name, counts in t.rows:
-            values = [counts.get(c, 0) for c in t.columns if c != "total"]
-            parts.append(f"<tr><td>{html.escape(name)}</td>" + "".join(f"<td>{v or ''}</td>" for v in values)
-                         + f"<td>{sum(values)}</td></tr>")
-        parts.append(f"<tr><td>{html.escape(t.total_label)}</td>"
-                     + "".join(f"<td>{t.total[c]}</td>" for c in t.columns) + "</tr></table>")
+        parts += [_html_row([name] + cells) for name, cells in t.printed_rows()]
+        parts.append(_html_row([t.total_label] + t.printed_total()) + "</table>")
     parts += [f"<p>{html.escape(t)}</p>" for t in pub.prose_after if t]
     Path(path).write_text("\n".join(parts), encoding="utf-8")
     return path

@@ -78,6 +78,17 @@ class TableData:
         t["total"] = sum(t.values())
         return t
 
+    def printed_rows(self):
+        """Each row's cells as printed, in column order: an empty cell for no returns, then
+        the row's total."""
+        for name, counts in self.rows:
+            values = [counts.get(c, 0) for c in self.columns if c != "total"]
+            yield name, [str(v) if v else "" for v in values] + [str(sum(values))]
+
+    def printed_total(self):
+        """The Total row's cells as printed, in column order."""
+        return [str(self.total[c]) for c in self.columns]
+
 
 @dataclass
 class Publication:
@@ -430,13 +441,9 @@ def render(pub, path, ruled=True, valign="MIDDLE", align="RIGHT", name_width=78,
         labels = LABELS[pub.language]
         data = [[Paragraph(escape(t.title), caption)] + [""] * (len(t.columns)),
                 [""] + [Paragraph(escape(labels[c]), head_style) for c in t.columns]]
-        for name, counts in t.rows:
-            values = [counts.get(c, 0) for c in t.columns if c != "total"]
-            data.append([Paragraph(escape(name), name_style)] + [str(v) if v else "" for v in values]
-                        + [str(sum(values))])
-        total = t.total
-        data.append([Paragraph(f"<b>{escape(t.total_label)}</b>", name_style)]
-                    + [str(total[c]) for c in t.columns])
+        for name, cells in t.printed_rows():
+            data.append([Paragraph(escape(name), name_style)] + cells)
+        data.append([Paragraph(f"<b>{escape(t.total_label)}</b>", name_style)] + t.printed_total())
         value_width = min(62, (A4[0] - 40 * mm - name_width) / len(t.columns))
         style = [("SPAN", (0, 0), (-1, 0)), ("FONTNAME", (1, 2), (-1, -1), "Helvetica"),
                  ("FONTSIZE", (1, 2), (-1, -1), 8), ("ALIGN", (1, 2), (-1, -1), align),
