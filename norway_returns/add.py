@@ -90,7 +90,7 @@ def _existing(raw, manifest):
     return out
 
 
-def add(source, raw="raw", db_path="returns.db", views="sql/views", period=None, language=None, title=None,
+def add(source, raw="raw", db_path="returns.db", views=None, period=None, language=None, title=None,
         source_url=None, damaged=None, replace=False, timeout=30.0):
     """Add the publication at `source` (a path or an http(s) URL); returns Added.
     Raises BuildError, leaving raw/ and the database as they were."""

@@ -15,6 +15,7 @@ from .reading.cache import EXTRACTOR_MODULES, Entries, cache_root, fingerprint
 from .checking.corrections import for_table, read_corrections
 from .reading.countries import countries
 from .errors import BuildError
+from .resources import VIEWS
 from .reading.extract import Line, extract
 from .reading.figures import FIGURES, read_figures
 from .checking.reconcile import reconcile_table
@@ -315,15 +316,17 @@ def collect(raw, cache_dir=None):
     return rows, summary
 
 
-def build(raw="raw", db_path="returns.db", views="sql/views", cache_dir=None):
+def build(raw="raw", db_path="returns.db", views=None, cache_dir=None):
     """Build the database; raises BuildError on bad input, leaving db_path untouched.
+
+    views: a folder of NAME.sql view definitions; None: the package's own (sql/views/).
 
     cache_dir: the cache's folder (see cache.py); None: $NORWAY_RETURNS_CACHE, else
     .cache/ beside the database; False: no cache.
     """
-    if not any(Path(views).glob("*.sql")):  # say so before reading anything; never a database without them
-        raise BuildError(str(views), None, "no view definitions (NAME.sql) in this folder; "
-                         "run from the project's root or give --views")
+    views = VIEWS if views is None else Path(views)
+    if not any(views.glob("*.sql")):  # say so before reading anything; never a database without them
+        raise BuildError(str(views), None, "no view definitions (NAME.sql) in this folder")
     rows, summary = collect(raw, cache_root(db_path, cache_dir))
     db.write(db_path, rows, views)  # a failed write is a BuildError, db_path as it was
     return summary

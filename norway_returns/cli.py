@@ -57,8 +57,8 @@ def cli():
 @cli.command()
 @raw_option
 @db_option("The database to write; replaced only when the build succeeds.")
-@click.option("--views", default="sql/views", show_default=True, type=click.Path(file_okay=False),
-              help="Folder of view definitions, one NAME.sql per view.")
+@click.option("--views", type=click.Path(file_okay=False),
+              help="Folder of view definitions, one NAME.sql per view (default: the package's sql/views/).")
 def build(raw, db_path, views):
     """Build the database from the publications listed in RAW/manifest.yml.
 
@@ -83,8 +83,8 @@ def build(raw, db_path, views):
 @click.argument("source", metavar="FILE_OR_URL")
 @raw_option
 @db_option("The database to replace with the checked build.")
-@click.option("--views", default="sql/views", show_default=True, type=click.Path(file_okay=False),
-              help="Folder of view definitions, one NAME.sql per view.")
+@click.option("--views", type=click.Path(file_okay=False),
+              help="Folder of view definitions, one NAME.sql per view (default: the package's sql/views/).")
 @click.option("--period", metavar="YYYY-MM", help="The month it covers (default: what its title says).")
 @click.option("--language", type=click.Choice(["en", "no"]), help="Its language (default: what its title says).")
 @click.option("--title", help="Its title (default: its title line).")

@@ -11,9 +11,9 @@ from urllib.parse import unquote
 import yaml
 from datasette.app import Datasette
 
+from norway_returns.resources import METADATA, VIEWS as VIEWS_DIR
+
 ROOT = Path(__file__).resolve().parent.parent
-METADATA = ROOT / "metadata.yml"
-VIEWS_DIR = ROOT / "sql" / "views"
 DATABASE = "returns"
 
 # datasette-vega (static/main.*.js, DatasetteVega.js in its source map) keeps its state in
@@ -50,17 +50,14 @@ def serve_settings():
 
 class Site:
     """A Datasette instance serving one database file immutable (as `datasette -i`), with
-    synchronous get/json/csv helpers. One event loop for all requests of the instance."""
+    synchronous get/json/csv helpers. One event loop for all requests of the instance.
+    The site's plugin is installed (the package's entry point): Datasette loads it, with
+    its templates and static files, as `make serve` does; raw/ is mounted as it does."""
 
-    def __init__(self, db_path, metadata=None, settings=None, static_mounts=None):
-        from norway_returns.site.serve import STATIC, TEMPLATES
-
-        plugins = ROOT / "plugins"
-        # the plugins, templates and static mounts of `make serve`
+    def __init__(self, db_path, metadata=None, settings=None, static_mounts=None, raw=ROOT / "raw"):
         self.ds = Datasette(immutables=[str(db_path)], metadata=metadata or load_metadata(),
-                            settings=settings or {}, plugins_dir=str(plugins) if plugins.is_dir() else None,
-                            template_dir=str(TEMPLATES),
-                            static_mounts=[(m, str(f)) for m, f in STATIC] + list(static_mounts or []))
+                            settings=settings or {},
+                            static_mounts=[("raw", str(raw))] + list(static_mounts or []))
         self.loop = asyncio.new_event_loop()
 
     def close(self):

@@ -102,7 +102,7 @@ def test_a_canned_query(page):
 
 # ------------------------------------------------ the overview, a country, the map
 
-# The figures each chart draws, read from its Vega view (plugins/site.py keeps every
+# The figures each chart draws, read from its Vega view (norway_returns/site/dashboards.py keeps every
 # dashboard chart's view in window.siteCharts): the data of each bar and each shape
 # of the scenegraph, without the shapes' geometry.
 DRAWN = """slug => {

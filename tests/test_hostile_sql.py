@@ -44,7 +44,7 @@ HOSTILE = {
 # a set of large values. Datasette's time limit is a progress handler, called once per
 # thousand SQLite instructions: alone it let each of these run for 10 s to hours
 # (instr of two 1 MB strings: 22 s in one step; a LIKE pattern of 50,000 characters:
-# minutes). plugins/sqlite_limits.py bounds every step and interrupts at the limit.
+# minutes). norway_returns/site/sqlite_limits.py bounds every step and interrupts at the limit.
 ROWS = "with recursive r(i) as (select 1 union all select i + 1 from r) "
 ONE_STEP = {
     "replace over tens of megabytes per row": ROWS + "select sum(length(replace(zeroblob(40000000), x'00', 'ab'))) from r",

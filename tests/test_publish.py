@@ -8,17 +8,20 @@ from pathlib import Path
 
 import httpx
 
+from conftest import ROOT
 from norway_returns.site import publish
 from norway_returns.site.serve import free_port
 
 
 def test_generated_directory_serves_the_site(built, tmp_path):
-    directory = publish.generate(built[0], tmp_path / "publish")
+    directory = publish.generate(built[0], tmp_path / "publish", ROOT / "raw")
     dockerfile = (directory / "Dockerfile").read_text()
-    # Datasette and the chart plugin are pinned; the site's settings and plugins go along
+    # Datasette and the chart plugin are pinned; the site goes along as the project's package,
+    # its wheel in the one folder datasette publish carries unserved, with no plugin file
     assert re.search(r"pip install .*datasette==0\.65\.\d+ datasette-vega==\d", dockerfile)
-    assert "--setting sql_time_limit_ms 2000" in dockerfile and "--plugins-dir plugins/" in dockerfile
-    assert (directory / "plugins" / "sqlite_limits.py").exists()
+    assert re.search(r"pip install .* plugins/norway_returns-[\d.]+-py3-none-any\.whl", dockerfile)
+    assert "--setting sql_time_limit_ms 2000" in dockerfile
+    assert [p.suffix for p in (directory / "plugins").iterdir()] == [".whl"]
     assert (directory / "fly.toml").exists() and (directory / "returns.db").exists()
     # the data package of the same database, served at /package/
     assert (directory / "package" / "datapackage.json").exists() and (directory / "package" / "catalog.ttl").exists()
@@ -49,7 +52,7 @@ def test_generated_directory_serves_the_site(built, tmp_path):
         for plugin in publish.PLUGINS:
             assert plugin in plugins and re.search(rf"{plugin}==\d", dockerfile), plugin
         # the site's own files go along: the map, the publications, the templates
-        assert httpx.get(f"{base}/static/world/countries-110m.json").json()["type"] == "Topology"
+        assert httpx.get(f"{base}/-/static-plugins/norway-returns/world/countries-110m.json").json()["type"] == "Topology"
         assert "Syria" in httpx.get(f"{base}/raw/2024-05-en.txt").text
         assert "The latest publication" in page.text
         assert "World map" in httpx.get(f"{base}/-/dashboards/overview").text

@@ -62,7 +62,7 @@ def conn(site_db_path):
 @pytest.fixture(scope="session")
 def web(site_db_path):
     # served with its data package at /package/, as `make serve` does
-    package = build_package(site_db_path, site_db_path.parent / "package", ROOT / "metadata.yml")
+    package = build_package(site_db_path, site_db_path.parent / "package")
     s = Site(site_db_path, settings=serve_settings(), static_mounts=[("package", str(package))])
     yield s
     s.close()
@@ -737,10 +737,10 @@ def test_dashboard_filters_are_filled_from_the_data(web):
 
 def test_the_map_joins_every_country_with_returns_to_a_shape(web, conn):
     import json
-    world = json.loads((ROOT / "static" / "world" / "countries-110m.json").read_text())
+    world = web.ok("/-/static-plugins/norway-returns/world/countries-110m.json").json()
+    assert world["type"] == "Topology"
     shapes = world["objects"]["countries"]["geometries"]
     ids, names = {g.get("id") for g in shapes}, {g["properties"]["name"] for g in shapes}
-    assert web.ok("/static/world/countries-110m.json").json()["type"] == "Topology"
     missing = [code for code, numeric, name in conn.execute(
         "select distinct c.code, c.numeric, c.name_en from returns as r join countries as c on c.code = r.country")
         if numeric not in ids and name not in names]
@@ -764,12 +764,9 @@ def test_the_dashboards_links_open_pages(web, metadata):
 
 
 def test_source_links_for_pdfs_texts_and_lists():
-    # plugins/site.py as Datasette loads it, with the URLs of a site under a base_url
-    import importlib.util
+    # the site's cells, with the URLs of a site under a base_url
     from datasette.app import Datasette
-    spec = importlib.util.spec_from_file_location("site_plugin", ROOT / "plugins" / "site.py")
-    plugin = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(plugin)
+    from norway_returns.site import cells as plugin
     ds = Datasette(memory=True, settings={"base_url": "/data/"})
     assert plugin.linked_sources(ds, "raw/2025-03-en.pdf:68 (page 3)") == \
         '<a href="/data/raw/2025-03-en.pdf#page=3">raw/2025-03-en.pdf:68 (page 3)</a>'

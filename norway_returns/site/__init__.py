@@ -1,0 +1,79 @@
+"""The site: a Datasette plugin, registered as the package's one `datasette` entry point.
+
+Datasette finds this package's `templates/` and `static/` itself (a plugin package's own
+folders: the static files are served at /-/static-plugins/norway-returns/). Each hook below
+is the site's one implementation of it and says, in order, which module does the work:
+
+| hook                  | what the site does with it                                | module          |
+| --------------------- | --------------------------------------------------------- | --------------- |
+| startup               | internals patched where written for; names, front page     | compat, cells, source_viewer |
+| prepare_connection    | bounds on every SQLite connection                          | sqlite_limits   |
+| asgi_wrapper          | prefix, kept pages, gzip, cache headers, whole-table CSV   | middleware      |
+| register_routes       | /raw/FILE and the source viewer /-/source/FILE             | source_viewer   |
+| render_cell           | sources linked, codes named, why a cell was repaired      | cells           |
+| extra_template_vars   | the front page's headline; the table page's CSV link       | front_page, csv_stream |
+| extra_body_script     | the dashboards' charts kept and their data URLs; CSV saves | dashboards      |
+| extra_css_urls        | the site's styles                                          | static/site.css |
+| handle_exception      | a request the site cannot serve is the client's error      | errors          |
+
+serve.py and publish.py are the `norway-returns serve` and `publish` commands.
+"""
+
+from datasette import hookimpl
+
+from . import cells, compat, csv_stream, dashboards, errors, front_page, middleware, source_viewer, sqlite_limits
+
+PLUGIN = "norway-returns"  # the name Datasette knows this plugin by (the distribution's)
+
+
+@hookimpl
+def startup(datasette):
+    async def start():
+        await compat.apply(datasette)
+        await cells.load_names(datasette)()
+        await source_viewer.load_publications(datasette)()
+    return start
+
+
+@hookimpl
+def prepare_connection(conn, datasette):
+    sqlite_limits.prepare_connection(conn, datasette)
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    return middleware.wrap(datasette)
+
+
+@hookimpl
+def register_routes():
+    return source_viewer.ROUTES
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    return cells.render_cell(row, value, column, table, database, datasette)
+
+
+@hookimpl
+def extra_template_vars(template, view_name, request, datasette, database, table):
+    if view_name == "table" and request is not None:
+        return csv_stream.csv_link(request, datasette, database, table)
+    if template == "index.html":
+        return front_page.headline(datasette)
+    return {}
+
+
+@hookimpl
+def extra_body_script(template, view_name, datasette):
+    return dashboards.body_script(template, view_name, datasette)
+
+
+@hookimpl
+def extra_css_urls(datasette):
+    return [datasette.urls.static_plugins(PLUGIN, "site.css")]
+
+
+@hookimpl
+def handle_exception(exception):
+    return errors.as_client_error(exception)

@@ -24,10 +24,10 @@ import yaml
 
 from ..atomic import running
 from ..errors import BuildError
+from ..resources import DATA, METADATA
 from . import descriptions
 
-ROOT = Path(__file__).resolve().parents[2]
-PUBLISHING = Path(__file__).resolve().parents[1] / "data" / "publishing.yml"
+PUBLISHING = DATA / "publishing.yml"
 
 # SQLite's type affinity (https://www.sqlite.org/datatype3.html#determination_of_column_affinity)
 # -> Frictionless field type, in SQLite's order of precedence
@@ -194,7 +194,7 @@ def http_url(value):
     return value
 
 
-def build(db_path, folder, metadata, base_url=None):
+def build(db_path, folder, metadata=METADATA, base_url=None):
     """DIR/datapackage.json, the CSVs and DIR/catalog.ttl from the database, written into a
     temporary folder beside DIR and put in its place only when complete."""
     from . import catalog  # rdflib, loaded only for this command
@@ -238,7 +238,7 @@ def build(db_path, folder, metadata, base_url=None):
 @click.argument("directory", type=click.Path(file_okay=False))
 @click.option("--db", "db_path", default="returns.db", show_default=True,
               type=click.Path(dir_okay=False, exists=True), help="The database to package.")
-@click.option("--metadata", default=str(ROOT / "metadata.yml"), show_default="metadata.yml",
+@click.option("--metadata", default=str(METADATA), show_default="the site's metadata.yml",
               type=click.Path(dir_okay=False, exists=True),
               help="Datasette's metadata, whose descriptions of the data, its tables and columns are used.")
 @click.option("--base-url", callback=lambda ctx, param, value: http_url(value),

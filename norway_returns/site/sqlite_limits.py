@@ -1,4 +1,4 @@
-"""Datasette plugin: bounds on every SQLite connection of a site that runs SQL from anyone.
+"""Bounds on every SQLite connection of a site that runs SQL from anyone.
 
 Datasette's SQL time limit is a progress handler, which SQLite calls between the steps
 of a query, once per thousand of its instructions. It cannot stop one long step, nor
@@ -12,9 +12,7 @@ a thousand steps that each build a large string. So every connection also gets:
 - sorts and temporary tables in memory (temp_store), never gigabytes in temporary
   files, within a heap limit for the whole process (hard_heap_limit): a query that
   would pass it fails with "out of memory" at once, answered as the client's error
-  (400, like a query stopped at the time limit), not the server's: Python's sqlite3
-  raises SQLite's out-of-memory as a bare MemoryError, which Datasette answers with
-  an empty 500;
+  (400, like a query stopped at the time limit; compat.query_outcomes);
 - a watchdog that interrupts a statement still running at the time limit
   (sqlite3_interrupt, which SQLite checks at every row, not every thousand steps):
   a query whose every row takes a tenth of a second ran for 10 s before.
@@ -25,10 +23,6 @@ The database file is opened read-only and immutable by Datasette; ATTACH is off.
 import sqlite3
 import threading
 import time
-from pathlib import Path
-
-from datasette import handle_exception as default_errors, hookimpl
-from datasette.views.base import DatasetteError
 
 LIMITS = {
     sqlite3.SQLITE_LIMIT_LENGTH: 100_000,  # largest string or blob; the biggest stored value is under 4 KB
@@ -37,13 +31,11 @@ LIMITS = {
     sqlite3.SQLITE_LIMIT_VDBE_OP: 25_000,  # instructions of one compiled statement (views: ~300)
     sqlite3.SQLITE_LIMIT_ATTACHED: 0,  # nothing may be attached
 }
+HEAP_LIMIT_MB = 512  # all of SQLite's memory in this process (the pragma only lowers it)
 PRAGMAS = {
     "temp_store": "MEMORY",  # sorts and temporary b-trees: in memory, under the heap limit
-    "hard_heap_limit": 512 * 2**20,  # all of SQLite's memory in this process (the pragma only lowers it)
+    "hard_heap_limit": HEAP_LIMIT_MB * 2**20,
 }
-OUT_OF_MEMORY = (f"out of memory: this query needs more memory than the site lets SQLite use "
-                 f"({PRAGMAS['hard_heap_limit'] // 2**20} MB for all queries at once). Ask for fewer "
-                 f"or smaller values, or run it on your own copy of the database.")
 # How often the watchdog looks for statements past the time limit.
 TICK_S = 0.05
 
@@ -93,28 +85,10 @@ class Watchdog:
 WATCHDOG = Watchdog()
 
 
-@hookimpl
 def prepare_connection(conn, datasette):
+    """Bound a new connection (the plugin's prepare_connection hook)."""
     for limit, value in LIMITS.items():
         conn.setlimit(limit, value)
     for name, value in PRAGMAS.items():
         conn.execute(f"PRAGMA {name} = {value}")
     WATCHDOG.watch(conn, datasette.setting("sql_time_limit_ms") / 1000)
-
-
-def raised_by_a_query(exception):
-    """Whether the exception came out of the SQLite call that runs a query (Datasette's
-    database.py is the innermost Python frame), not out of Python's own memory."""
-    tb = exception.__traceback__
-    while tb is not None and tb.tb_next is not None:
-        tb = tb.tb_next
-    return tb is not None and Path(tb.tb_frame.f_code.co_filename).match("datasette/database.py")
-
-
-@hookimpl
-def handle_exception(datasette, request, exception):
-    if isinstance(exception, MemoryError) and raised_by_a_query(exception):
-        # Datasette's own handler renders it (JSON or its error page), with this status
-        return default_errors.handle_exception(
-            datasette, request, DatasetteError(OUT_OF_MEMORY, status=400))
-    return None

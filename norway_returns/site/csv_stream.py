@@ -1,4 +1,4 @@
-"""Datasette plugin: a whole table as CSV at the speed of one query.
+"""A whole table as CSV at the speed of one query.
 
 Datasette 0.65 streams `TABLE.csv?_stream=on` by running its table page again for every
 page of rows (counting, label lookups, a row object per row) and sends each row through
@@ -18,22 +18,19 @@ import csv
 import io
 from urllib.parse import parse_qsl
 
-from datasette import hookimpl
-from datasette.utils import (add_cors_headers, escape_sqlite, path_from_row_pks, path_with_format,
-                             sqlite_timelimit, tilde_decode)
+from datasette.utils import tilde_decode
 from datasette.utils.asgi import Request
+
+from .caching import WHOLE_TABLE
+from .compat import add_cors_headers, escape_sqlite, path_from_row_pks, path_with_format, sqlite_timelimit, table_sort
 
 # Query-string arguments the fast path understands; any other goes to Datasette.
 UNDERSTOOD = {"_stream", "_size", "_labels", "_dl", "_header", "_nofacet", "_nocount"}
 TRUE = {"on", "1", "true", "yes"}
-WHOLE_TABLE = "norway_returns.whole_table_csv"  # set in the ASGI scope of a request this plugin answers
 
 
-@hookimpl
-def extra_template_vars(view_name, request, datasette, database, table):
-    if view_name != "table" or request is None:
-        return {}
-
+def csv_link(request, datasette, database, table):
+    """The table page's CSV link, streaming every row (extra_template_vars of a table page)."""
     async def csv_link():
         db = datasette.get_database(database)
         labels = bool(await db.foreign_keys_for_table(table))
@@ -43,20 +40,17 @@ def extra_template_vars(view_name, request, datasette, database, table):
     return csv_link
 
 
-@hookimpl(tryfirst=True)  # innermost: other wrappers (cache headers, gzip) see this response too
-def asgi_wrapper(datasette):
-    def wrap(app):
-        async def csv_stream(scope, receive, send):
-            plan = await _plan(datasette, scope) if scope.get("type") == "http" else None
-            if plan is not None:
-                scope[WHOLE_TABLE] = True  # for plugins/cache_headers.py: a complete file or none
-            if plan is None or not await _stream(datasette, plan, send):
-                scope.pop(WHOLE_TABLE, None)
-                await app(scope, receive, send)
+def whole_tables(app, datasette):
+    """The innermost layer of middleware.py: the other layers see this response too."""
+    async def csv_stream(scope, receive, send):
+        plan = await _plan(datasette, scope) if scope.get("type") == "http" else None
+        if plan is not None:
+            scope[WHOLE_TABLE] = True  # for caching.far_future: a complete file or none
+        if plan is None or not await _stream(datasette, plan, send):
+            scope.pop(WHOLE_TABLE, None)
+            await app(scope, receive, send)
 
-        return csv_stream
-
-    return wrap
+    return csv_stream
 
 
 async def _plan(datasette, scope):
@@ -81,8 +75,7 @@ async def _plan(datasette, scope):
     table = tilde_decode(parts[1])
     if not datasette.setting("allow_csv_stream") or not await db.table_exists(table):
         return None
-    meta = datasette.table_metadata(db.name, table)
-    if meta.get("sort") or meta.get("sort_desc"):
+    if table_sort(datasette, db.name, table):
         return None  # a table sorted by metadata: Datasette's own paging keeps its order
     visible, _ = await datasette.check_visibility(
         None, permissions=[("view-table", (db.name, table)), ("view-database", db.name), "view-instance"])
@@ -127,7 +120,7 @@ def _sql(plan, after):
 async def _stream(datasette, plan, send):
     """Send the CSV; False if its first page failed (Datasette then answers, with its error page).
     A later page that fails aborts the response, so that no cache keeps a truncated file."""
-    db, size, key_at = plan["db"], datasette.max_returned_rows, plan["key_at"]
+    db, size, key_at = plan["db"], datasette.setting("max_returned_rows"), plan["key_at"]
     limit = datasette.setting("max_csv_mb") * 1024 * 1024
 
     def page(conn, after):

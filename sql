@@ -1,0 +1,1 @@
+norway_returns/sql
