@@ -9,13 +9,13 @@ PORT ?= 8001
 
 # The database is rebuilt when anything it is made from changes.
 SOURCES := $(wildcard raw/*) $(wildcard norway_returns/*.py norway_returns/*/*.py) $(wildcard norway_returns/data/*.yml) \
-           $(wildcard sql/views/*.sql) build_db.py
+           $(wildcard norway_returns/sql/views/*.sql) build_db.py
 
 # The browser tests drive Debian's Chromium (no browser download).
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install build serve test screenshots fuzz bench publish-files package loadtest fixtures clean
+.PHONY: install build serve test test-fast screenshots fuzz bench bench-compat publish-files package loadtest fixtures clean
 
 install: $(INSTALLED)
 
@@ -33,23 +33,28 @@ returns.db: $(INSTALLED) $(SOURCES)
 # Datasette's command line and settings live in norway_returns/site/serve.py, shared with the tests.
 # The data package is served at /package/.
 serve: returns.db package
-	$(BIN)/norway-returns serve --db returns.db --package package --host $(HOST) --port $(PORT)
+	$(BIN)/norway-returns serve --db returns.db --raw raw --package package --host $(HOST) --port $(PORT)
 
 # The data as files in package/: a Frictionless data package (a CSV per table) and its
 # DCAT-AP-NO description (catalog.ttl), described from metadata.yml.
 package: package/datapackage.json
 
-package/datapackage.json: returns.db metadata.yml norway_returns/data/publishing.yml
+package/datapackage.json: returns.db norway_returns/site/metadata.yml norway_returns/data/publishing.yml
 	$(BIN)/norway-returns package package --db returns.db
 
-# A directory `fly deploy` can build from, made without network: Datasette and
-# datasette-vega pinned, the same metadata, plugins and settings as `make serve`.
+# A directory `fly deploy` can build from: Datasette and its plugins pinned, the project's
+# wheel, the same metadata and settings as `make serve`.
 publish-files: returns.db
-	$(BIN)/norway-returns publish files publish --db returns.db
+	$(BIN)/norway-returns publish files publish --db returns.db --raw raw
 
 # Build speed at archive scale: 120 synthetic monthly PDFs (not part of `make test`).
 bench: $(INSTALLED)
 	$(BIN)/python bench/bench.py
+
+# The gain of each Datasette internal the site patches (site/compat.py): the same pages with
+# and without it, in one run (not part of `make test`).
+bench-compat: $(INSTALLED)
+	$(BIN)/python bench/compat.py
 
 # Load test (not part of `make test`): wrk against the site as `make serve` runs it.
 loadtest: $(INSTALLED)
@@ -70,6 +75,11 @@ $(CHROMIUM):
 
 test: $(INSTALLED) $(CHROMIUM)
 	$(BIN)/pytest
+
+# The fast tests alone (under a minute): not the browser, fuzz, crash, hostile-SQL, scale,
+# publish and wheel tests, which `make test` runs too (pytest -m slow runs only those).
+test-fast: $(INSTALLED)
+	$(BIN)/pytest -m "not slow"
 
 # The README's screenshots, taken by the browser test into docs/screenshots/.
 screenshots: $(INSTALLED) $(CHROMIUM)

@@ -102,3 +102,25 @@ def site(tmp_path_factory, built):
     shutil.copy(built[0], db_path)
     with serve.running(db_path, folder) as (base, proc):
         yield base, db_path, proc
+
+
+@pytest.fixture(scope="session")
+def site(built):
+    """The site in process (Datasette's own test client), as `make serve` serves the database
+    built from raw/: its plugin, metadata, settings and raw/ mount (no build prefix)."""
+    from site_helpers import Site, serve_settings
+    s = Site(built[0], settings=serve_settings())
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="session")
+def prefixed_site(built):
+    """The same, served under a build's prefix as `norway-returns serve` serves it."""
+    from site_helpers import Site, serve_settings
+    s = Site(built[0], settings={**serve_settings(), "base_url": PREFIX})
+    yield s
+    s.close()
+
+
+PREFIX = "/v-0123456789ab/"  # a build's prefix, as serve.build_prefix makes them

@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
 
+import httpx
 import yaml
 from datasette.app import Datasette
 
@@ -66,6 +67,18 @@ class Site:
     def get(self, path):
         return self.loop.run_until_complete(self.ds.client.get(path))
 
+    def request(self, path, headers=None, cookies=None):
+        """GET the path exactly as given (Datasette's client would put base_url before it),
+        with these headers (a list of pairs: a header may be given twice)."""
+        async def send():
+            await self.ds.invoke_startup()
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app),
+                                         base_url="http://localhost", cookies=cookies) as client:
+                return await client.get(path, headers=headers)
+        if not hasattr(self, "app"):
+            self.app = self.ds.app()
+        return self.loop.run_until_complete(send())
+
     def ok(self, path):
         response = self.get(path)
         assert response.status_code == 200, f"{path}: {response.status_code} {response.text[:500]}"
@@ -82,6 +95,13 @@ class Site:
 
     def csv(self, path):
         return list(csv.DictReader(io.StringIO(self.ok(path).text)))
+
+
+def ok(site, path, headers=None):
+    """A page asked exactly as given (under a build's prefix, say), answered 200."""
+    response = site.request(path, headers=headers)
+    assert response.status_code == 200, f"{path}: {response.status_code} {response.text[:500]}"
+    return response
 
 
 def split_fragment(fragment):

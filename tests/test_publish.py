@@ -1,5 +1,6 @@
 """`make publish-files`: the generated deployment directory serves the site."""
 
+import pytest
 import re
 import shlex
 import subprocess
@@ -11,6 +12,8 @@ import httpx
 from conftest import ROOT
 from norway_returns.site import publish
 from norway_returns.site.serve import free_port
+
+pytestmark = pytest.mark.slow  # make test runs it; make test-fast leaves it out
 
 
 def test_generated_directory_serves_the_site(built, tmp_path):
