@@ -346,11 +346,20 @@ def test_a_pdf_whose_page_takes_too_long_stops_the_build_in_time(raw_copy, previ
                    "stopped", previous_db, before)
 
 
-def test_a_build_without_its_views_stops(previous_db, tmp_path):
-    # run from another folder, the default --views (sql/views) finds nothing there
+def test_a_build_from_another_folder_finds_the_packages_views(tmp_path):
+    # the views ship in the package: a build run anywhere has them
+    result = run_cli("--raw", ROOT / "raw", "--db", tmp_path / "returns.db", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    conn = sqlite3.connect(tmp_path / "returns.db")
+    assert conn.execute("select total from returns_wide where period = '2024-05' and kind = 'nationality' "
+                        "and country = 'SYR'").fetchone() == (59,)
+
+
+def test_a_build_with_an_empty_views_folder_stops(previous_db, tmp_path):
     before = previous_db.read_bytes()
-    result = run_cli("--raw", ROOT / "raw", "--db", previous_db, cwd=tmp_path)
-    assert_stopped(result, "sql/views: no view definitions (NAME.sql) in this folder", previous_db, before)
+    (tmp_path / "views").mkdir()
+    result = run_cli("--raw", ROOT / "raw", "--db", previous_db, "--views", tmp_path / "views", cwd=tmp_path)
+    assert_stopped(result, f"{tmp_path / 'views'}: no view definitions (NAME.sql) in this folder", previous_db, before)
 
 
 @pytest.mark.parametrize("view,line,edit,message", [
