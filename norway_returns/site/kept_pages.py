@@ -7,12 +7,19 @@ from memory instead of being made again: the same bytes and headers, with
 without a CDN), a page that a newspaper's link sends thousands to is made once.
 
 At most 64 MB in all (the environment's NORWAY_RETURNS_KEEP_PAGES_MB; 0 keeps none), the
-least recently asked page dropped first; a response over LARGEST_MB is not kept. The key is
+least recently asked page dropped first; a response over LARGEST_MB is not kept. A page is
+counted by what it costs the process: every object kept for it (its body, its start message
+and headers, its key, its slot), as Python sizes them. A large body is kept in memory mapped
+for it alone, given back to the system when the page is dropped: bodies kept on the heap and
+dropped in the order readers happen to ask leave holes that the process keeps (a third more
+than the cap, in tests/test_site_kept_pages.py), so the cap would not be what it spends. The key is
 made from the request as middleware.py normalised it, the same request every layer below
 sees, so what is kept and what is sent agree on every header that decides the bytes.
 """
 
+import mmap
 import os
+import sys
 from collections import OrderedDict
 
 from .caching import FAR_FUTURE, PREFIXED, anonymous
@@ -30,11 +37,35 @@ def megabytes(name, default):
         raise ValueError(f"{name} is a number of megabytes (0 keeps no page), not {value!r}") from None
 
 
+OUTSIDE_HEAP = 64 * 1024  # bodies of at least this many bytes are kept in memory of their own
+SLOT = 100  # bytes of an OrderedDict's entry beyond the objects it holds (its hash slot and link)
+
+
+class Body:
+    """A large body in anonymous memory mapped for it alone (munmap'd when dropped)."""
+
+    def __init__(self, data):
+        self.size = len(data)
+        self.memory = mmap.mmap(-1, self.size)
+        self.memory.write(data)
+
+    def bytes(self):
+        return self.memory[:self.size]
+
+    def cost(self):
+        return -(-self.size // mmap.PAGESIZE) * mmap.PAGESIZE + sys.getsizeof(self) + sys.getsizeof(self.memory)
+
+
+def cost(key, start, body):
+    """What keeping a page costs, in bytes: every object kept for it, as Python sizes them."""
+    headers = start["headers"]
+    held = [start, headers, *headers, *(half for pair in headers for half in pair), key, *key, (start, body, 0)]
+    return sum(map(sys.getsizeof, held)) + (body.cost() if isinstance(body, Body) else sys.getsizeof(body)) + SLOT
+
+
 class KeptPages:
     """The pages of a build in memory, by request: (start message, body), least recently
     asked first out once they pass `limit` bytes in all."""
-
-    ENTRY = 500  # bytes of Python objects around each page kept (tuples, the dict's slot)
 
     def __init__(self, limit, largest):
         self.limit, self.largest = limit, min(limit, largest)
@@ -51,17 +82,20 @@ class KeptPages:
                 headers.get(b"accept-encoding") == b"gzip")
 
     def get(self, key):
+        """(start message, body bytes) of the page kept for `key`, or None."""
         page = self.pages.get(key) if key is not None else None
-        if page is not None:
-            self.pages.move_to_end(key)
-        return page
+        if page is None:
+            return None
+        self.pages.move_to_end(key)
+        start, body, _ = page
+        return start, body.bytes() if isinstance(body, Body) else body
 
     def put(self, key, start, body):
         if len(body) > self.largest:
             return
-        # counted with its URL and headers: many small answers to long URLs weigh what they hold
-        size = len(body) + sum(len(k) + len(v) for k, v in start["headers"]) + sum(
-            len(part) for part in key if isinstance(part, (bytes, str))) + self.ENTRY
+        if len(body) >= OUTSIDE_HEAP:
+            body = Body(body)
+        size = cost(key, start, body)
         old = self.pages.pop(key, None)
         self.size += size - (old[2] if old else 0)
         self.pages[key] = (start, body, size)
@@ -80,7 +114,7 @@ def kept(app, pages):
             return await app(scope, receive, send)
         page = pages.get(key)
         if page is not None:
-            start, body, _ = page
+            start, body = page
             await send(dict(start, headers=[*start["headers"], HIT]))
             await send({"type": "http.response.body", "body": body})
             return
