@@ -21,8 +21,6 @@ serve.py and publish.py are the `norway-returns serve` and `publish` commands.
 
 from datasette import hookimpl
 
-from . import cells, compat, csv_stream, dashboards, errors, front_page, middleware, source_viewer, sqlite_limits
-
 PLUGIN = "norway-returns"  # the name Datasette knows this plugin by (the distribution's)
 
 
@@ -77,3 +75,9 @@ def extra_css_urls(datasette):
 @hookimpl
 def handle_exception(exception):
     return errors.as_client_error(exception)
+
+
+# The modules that do the work, imported after the hooks above are defined: importing
+# Datasette's own modules loads the plugins' entry points, this package among them, and
+# pluggy registers whatever hooks the package holds at that moment (tests/test_site_plugin.py).
+from . import cells, compat, csv_stream, dashboards, errors, front_page, middleware, source_viewer, sqlite_limits  # noqa: E402

@@ -27,10 +27,13 @@ from importlib.metadata import PackageNotFoundError, version
 
 from packaging.specifiers import SpecifierSet
 
-import datasette.handle_exception as default_errors
+# Datasette's plugin manager first: it imports and registers Datasette's own default plugins
+# (its error handler, its facets), which import it back; imported before it, one of those
+# would be registered half-made, without its hooks (tests/test_site_plugin.py)
+from datasette.plugins import pm  # isort: skip
+import datasette.handle_exception as default_errors  # isort: skip
 from datasette import facets
 from datasette.database import QueryInterrupted, Results
-from datasette.plugins import pm
 from datasette.utils import (add_cors_headers, escape_sqlite, path_from_row_pks, path_with_format,
                              sqlite_timelimit)
 from datasette.views.base import DatasetteError
