@@ -105,7 +105,7 @@ def site(tmp_path_factory, built):
 
 
 @pytest.fixture(scope="session")
-def site(built):
+def local_site(built):
     """The site in process (Datasette's own test client), as `make serve` serves the database
     built from raw/: its plugin, metadata, settings and raw/ mount (no build prefix)."""
     from site_helpers import Site, serve_settings
@@ -124,3 +124,26 @@ def prefixed_site(built):
 
 
 PREFIX = "/v-0123456789ab/"  # a build's prefix, as serve.build_prefix makes them
+
+
+# The slow tests, by file: `make test` runs them all; `make test-fast` (pytest -m "not slow")
+# leaves these out, so that a developer can run the rest in about a minute.
+SLOW = {
+    "test_browser.py": "Chromium",
+    "test_fuzz.py": "thousands of generated tables",
+    "test_crash_safety.py": "builds killed at random moments",
+    "test_hostile_sql.py": "queries that run to the time limit",
+    "test_scale.py": "a database grown by years",
+    "test_publish.py": "datasette publish and a wheel",
+    "test_wheel.py": "a new environment and a wheel",
+    "test_older_publications.py": "older editions built in every form",
+    "test_pdf.py": "PDFs read in worker processes",
+    "test_add.py": "the program run many times, downloads",
+    "test_documents.py": "every test document built",
+}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.name in SLOW:
+            item.add_marker(pytest.mark.slow)

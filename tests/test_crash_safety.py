@@ -13,7 +13,6 @@ from conftest import ROOT
 from norway_returns.build import build
 from test_build import assert_stopped
 
-pytestmark = pytest.mark.slow  # make test runs it; make test-fast leaves it out
 
 
 def state(path):

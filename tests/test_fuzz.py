@@ -19,7 +19,6 @@ from norway_returns.checking.reconcile import reconcile_table
 from norway_returns.reading.sources import read_manifest
 from norway_returns.reading.tables import find_tables
 
-pytestmark = pytest.mark.slow  # make test runs it; make test-fast leaves it out
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2000"))
 DOCUMENTS = {d.path.name: d for d in read_manifest(ROOT / "raw")}

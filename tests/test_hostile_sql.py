@@ -15,7 +15,6 @@ import pytest
 
 from norway_returns.site.serve import SETTINGS
 
-pytestmark = pytest.mark.slow  # make test runs it; make test-fast leaves it out
 
 LIMIT_S = SETTINGS["sql_time_limit_ms"] / 1000
 # How long past the limit a stopped query may take to answer on a busy machine (they

@@ -13,7 +13,6 @@ from conftest import ROOT
 from norway_returns.site import publish
 from norway_returns.site.serve import free_port
 
-pytestmark = pytest.mark.slow  # make test runs it; make test-fast leaves it out
 
 
 def test_generated_directory_serves_the_site(built, tmp_path):

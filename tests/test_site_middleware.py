@@ -9,8 +9,8 @@ from conftest import PREFIX
 from norway_returns.site.middleware import accepts_gzip
 
 
-def get(site, path, headers):
-    return site.request(path, headers=headers)
+def get(local_site, path, headers):
+    return local_site.request(path, headers=headers)
 
 
 @pytest.mark.parametrize("values,accepted", [([b"gzip"], True), ([b"identity", b"gzip"], True),

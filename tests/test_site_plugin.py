@@ -30,8 +30,8 @@ def test_every_hook_is_registered_whatever_is_imported_first(order):
     assert set(out[:-2]) == HOOKS and out[-2:] == ["True", "True"]
 
 
-def test_the_site_is_one_plugin_of_its_package(site):
-    plugins = {p["name"]: p for p in site.json("/-/plugins.json")}
+def test_the_site_is_one_plugin_of_its_package(local_site):
+    plugins = {p["name"]: p for p in local_site.json("/-/plugins.json")}
     assert set(plugins["norway-returns"]["hooks"]) == HOOKS
     assert plugins["norway-returns"]["templates"] and plugins["norway-returns"]["static"]
     assert not [name for name in plugins if name.endswith(".py")]

@@ -25,12 +25,12 @@ def careless_raw(built, tmp_path_factory):
     s.close()
 
 
-def test_a_publication_as_published(site):
-    response = site.ok("/raw/2024-05-en.txt")
+def test_a_publication_as_published(local_site):
+    response = local_site.ok("/raw/2024-05-en.txt")
     assert "Syria\t7\t2\t44\t6\t59" in response.text
     assert response.headers["content-type"] == "text/plain; charset=utf-8"
     assert response.headers["x-content-type-options"] == "nosniff"
-    assert "Syria" in site.ok("/raw/manifest.yml").text or "2024-05" in site.ok("/raw/manifest.yml").text
+    assert "Syria" in local_site.ok("/raw/manifest.yml").text or "2024-05" in local_site.ok("/raw/manifest.yml").text
 
 
 @pytest.mark.parametrize("name", [".2025-03-en.pdf.tmp", "notes.txt", "link.txt", "secret.txt", "..%2Fsecret.txt"])
@@ -42,14 +42,14 @@ def test_nothing_else_of_the_folder(careless_raw, name):
         assert response.status_code == 404, page
 
 
-def test_the_line_asked_for_is_highlighted(site):
-    html = site.ok("/-/source/2024-05-en.txt?lines=165").text
+def test_the_line_asked_for_is_highlighted(local_site):
+    html = local_site.ok("/-/source/2024-05-en.txt?lines=165").text
     assert '<div id="L165" class="wanted">' in html and "Line 165 is highlighted" in html
-    html = site.ok("/-/source/2024-05-en.txt?lines=164-166").text
+    html = local_site.ok("/-/source/2024-05-en.txt?lines=164-166").text
     assert html.count('class="wanted"') == 3 and "Lines 164–166 are highlighted" in html
 
 
 @pytest.mark.parametrize("lines,status", [("9" * 5000, 400), ("5-2", 400), ("0", 400), ("abc", 400), ("1-", 400),
                                           ("1-100000", 200), ("99999", 200), ("", 200)])
-def test_every_line_range_answers_200_or_400(site, lines, status):
-    assert site.get(f"/-/source/2024-05-en.txt?lines={lines}").status_code == status
+def test_every_line_range_answers_200_or_400(local_site, lines, status):
+    assert local_site.get(f"/-/source/2024-05-en.txt?lines={lines}").status_code == status

@@ -18,7 +18,6 @@ import pytest
 from conftest import ROOT
 from norway_returns.site.serve import free_port, running_command
 
-pytestmark = pytest.mark.slow
 
 
 def run(args, **kwargs):
