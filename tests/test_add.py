@@ -159,10 +159,10 @@ def test_refusals_leave_raw_as_it_was(home, tmp_path):
                    message="period 2025-03, but raw/2025-03-en.txt:5 says 'Statistics for February 2025")
     assert_refused(add(SEEDS / "2025-02-en.txt", "--period", "2025-13", cwd=home), before, *keep,
                    message="period '2025-13' is not YYYY-MM")
-    # not a publication
+    # a web page that is no publication (its title, but no tables): read as a page, and refused
     page = tmp_path / "page.txt"
     page.write_text("<!DOCTYPE html><html><body>Statistics for May 2024</body></html>", encoding="utf-8")
-    assert_refused(add(page, cwd=home), before, *keep, message="an HTML page")
+    assert_refused(add(page, cwd=home), before, *keep, message=f"{page}: ")
     docx = tmp_path / "table.docx"
     docx.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
     assert_refused(add(docx, cwd=home), before, *keep, message="an office document")
@@ -243,8 +243,9 @@ def test_adding_from_a_url(home, server):
 
 @pytest.mark.parametrize("path, args, message", [
     ("/missing.pdf", [], "the server answered HTTP 404"),
-    ("/page", [], "an HTML page (text/html)"),
-    ("/page-as-text", [], "an HTML page"),
+    # web pages that are no publication: read as pages (no title, no tables), and refused
+    ("/page", [], ""),
+    ("/page-as-text", [], ""),
     ("/slow", ["--timeout", "1"], "no whole answer within 1 s"),
     ("/huge", [], "30.0 MB: too large for a monthly publication"),
     ("/huge-unannounced", [], "more than 20 MB: too large for a monthly publication"),

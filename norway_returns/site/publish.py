@@ -9,7 +9,6 @@ database; before deploying with the printed command, `make package` writes packa
 """
 
 import shlex
-import shutil
 import subprocess
 import tempfile
 from importlib.metadata import version
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import click
 
+from ..atomic import replace_folder
 from ..writing.package import build as build_package
 from .serve import ROOT, datasette, settings, site_options
 
@@ -47,13 +47,14 @@ def publish_args(provider, db="returns.db", *extra, package="package"):
 def generate(db, directory):
     """Write the files a Fly deployment is built from (Dockerfile, fly.toml, data and the data
     package made from the same database) into `directory`."""
-    directory = Path(directory)
-    shutil.rmtree(directory, ignore_errors=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        package = build_package(db, Path(tmp) / "package", ROOT / "metadata.yml")
-        subprocess.run(publish_args("fly", db, "--app", APP, "--generate-dir", str(directory), package=package),
-                       check=True)
-    return directory
+    def write(directory):
+        with tempfile.TemporaryDirectory() as tmp:
+            package = build_package(db, Path(tmp) / "package", ROOT / "metadata.yml")
+            subprocess.run(publish_args("fly", db, "--app", APP, "--generate-dir", str(directory), package=package),
+                           check=True)
+
+    # only a folder this command wrote is replaced, whole (atomic.replace_folder)
+    return replace_folder(directory, write, "norway-returns publish files")
 
 
 @click.group()
