@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import locks
-from .atomic import move_into_place, staging_prefix, sweep_leftovers, write_atomically
+from .atomic import journal, move_into_place, staging_prefix, sweep_leftovers, write_atomically
 from .build import build
 from .errors import BuildError
 from .reading.cache import cache_root
@@ -180,7 +180,11 @@ def _add(source, raw, db_path, views, data, url, suffix, period, language, title
         checked = staging / "checked.db"
         summary = build(stage, checked, views, cache_dir=cache_root(db_path))
 
-        # The build holds: write raw/ (the document, then the manifest), then the database.
+        # The build holds: write raw/ (the document, then the manifest), then the database;
+        # what is about to change is journalled first, for a kill midway (atomic.recover).
+        gone = [(str(replacing["file"]), str(replacing["sha256"]).lower())] \
+            if replacing and str(replacing["file"]) != name else []
+        journal(staging, raw, text, [(name, digest)], gone)
         write_atomically(raw / name, data)
         write_atomically(manifest, text.encode("utf-8"))
         if replacing and str(replacing["file"]) != name:

@@ -50,9 +50,60 @@ def staging_prefix():
     return f"{STAGING_PREFIX}{os.getpid()}-"
 
 
+JOURNAL = "journal.json"
+
+
+def journal(staging, raw, manifest_text, put, remove=()):
+    """Say in the staging folder, before raw/ is written, what is about to change there:
+    `put` [(NAME, sha256 of what is written)], then raw/manifest.yml (`manifest_text`),
+    then `remove` [(NAME, sha256 it has)]. Each file `put` replaces is kept (a hard link)
+    in staging/previous/. If the process is killed midway, the next command (recover)
+    puts raw/ back as it was, or, where the manifest was written, finishes."""
+    import hashlib
+
+    staging, raw = Path(staging), Path(raw).resolve()
+    previous = staging / "previous"
+    previous.mkdir(exist_ok=True)
+    for name, _ in put:
+        if (raw / name).is_file():
+            try:
+                os.link(raw / name, previous / name)
+            except OSError:
+                shutil.copy2(raw / name, previous / name)
+    record = {"raw": str(raw), "manifest_sha256": hashlib.sha256(manifest_text.encode("utf-8")).hexdigest(),
+              "put": [list(p) for p in put], "remove": [list(r) for r in remove]}
+    write_atomically(staging / JOURNAL, json.dumps(record).encode("utf-8"))
+
+
+def recover(staging):
+    """raw/ as a killed add left it (its staging folder's journal), made whole: the
+    documents it put back as they were if it did not write the manifest; the documents
+    it was replacing removed if it did."""
+    staging = Path(staging)
+    try:
+        record = json.loads((staging / JOURNAL).read_text(encoding="utf-8"))
+        raw = Path(record["raw"])
+        written = (raw / "manifest.yml").is_file() and sha256_of(raw / "manifest.yml") == record["manifest_sha256"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    if written:
+        for name, digest in record["remove"]:
+            if (raw / name).is_file() and sha256_of(raw / name) == digest:
+                (raw / name).unlink()
+        return
+    for name, digest in record["put"]:
+        if (raw / name).is_file() and sha256_of(raw / name) == digest:
+            before = staging / "previous" / name
+            if before.is_file():
+                os.replace(before, raw / name)
+            else:
+                (raw / name).unlink()
+
+
 def sweep_leftovers(raw):
     """What a killed add or update left: its temp files in raw/ and its staging folders
-    beside raw/, those whose process is gone. Where raw/ cannot be written, they stay."""
+    beside raw/, those whose process is gone (raw/ first made whole from a staging
+    folder's journal). Where raw/ cannot be written, they stay."""
     raw = Path(raw)
     try:
         sweep(raw)
@@ -60,6 +111,7 @@ def sweep_leftovers(raw):
         for stale in parent.glob(f"{STAGING_PREFIX}*"):
             pid = stale.name[len(STAGING_PREFIX):].split("-", 1)[0]
             if pid.isdigit() and not running(int(pid)) and stale.is_dir() and not stale.is_symlink():
+                recover(stale)
                 shutil.rmtree(stale, ignore_errors=True)
     except OSError:
         pass
