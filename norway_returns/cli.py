@@ -151,7 +151,12 @@ def add(source, raw, db_path, views, period, language, title, source_url, damage
               help="Folder of view definitions, one NAME.sql per view.")
 @click.option("--timeout", default=30.0, show_default=True, metavar="SECONDS",
               help="How long each download may take in all.")
-def update(listing, raw, db_path, views, timeout):
+@click.option("--max-pages", type=click.IntRange(1), metavar="N",
+              help="Fetch at most N pages and documents, the listing counted [default: max_pages in "
+                   "norway_returns/data/publishing.yml].")
+@click.option("--max-bytes", type=click.IntRange(1), metavar="N",
+              help="Stop once N bytes have been fetched in all [default: max_bytes there].")
+def update(listing, raw, db_path, views, timeout, max_pages, max_bytes):
     """Add every publication a listing page links that RAW lacks.
 
     URL is the page that lists the publications (default: the police's statistics page,
@@ -168,7 +173,8 @@ def update(listing, raw, db_path, views, timeout):
     """
     from .update import update as run_update
 
-    report = run_update(listing, raw, db_path, views, timeout=timeout, echo=click.echo)
+    report = run_update(listing, raw, db_path, views, timeout=timeout, max_pages=max_pages, max_bytes=max_bytes,
+                        echo=click.echo)
     if report.stopped:
         click.echo(report.stopped, err=True)
     click.echo(f"{len(report.added)} added, {len(report.present)} already in {raw}/, {len(report.failed)} not added, "

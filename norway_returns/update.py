@@ -140,7 +140,7 @@ class _Budget:
         if left <= 0:
             raise _Stop(f"stopped after {self.fetched_bytes:,} bytes fetched, the bound (max_bytes)")
         self.fetched_pages += 1
-        page = fetch(url, timeout, min(MAX_DOCUMENT_BYTES, left))
+        page = fetch(url, timeout, MAX_DOCUMENT_BYTES)  # (the bound may be passed by one document)
         self.fetched_bytes += len(page.data)
         return page
 
