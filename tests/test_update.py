@@ -16,7 +16,8 @@ import threading
 import pytest
 import yaml
 
-from test_add import PROGRAM, SEEDS, add, home, make_pdfs, snapshot  # noqa: F401  (home: a fixture)
+from test_add import (PROGRAM, SEEDS, add, home, make_pdfs, needs_html_reader, publication_page,  # noqa: F401
+                      snapshot)
 
 NAV = """<header class="site-header"><nav aria-label="Hovedmeny"><ul>
 <li><a href="/">Politiet</a></li><li><a href="/tjenester/">Tjenester</a></li>
@@ -90,6 +91,12 @@ def site(tmp_path_factory):
         "/english/statistics/june-2022/": ("text/html; charset=utf-8", JUNE_PAGE),
         "/globalassets/statistics-june-2022.pdf": (pdf, pdfs["2022-06"]),
         "/globalassets/annual-report-2022.pdf": (pdf, b"%PDF-1.4 not this one"),
+        # a listing whose publication is a web page with its tables, and no PDF
+        "/en/statistics/": ("text/html; charset=utf-8", page("Statistics", """<h1>Statistics</h1><ul>
+            <li><a href="/en/statistics/february-2025/">Statistics for February 2025</a></li>
+            <li><a href="/en/about/">About forced returns</a></li></ul>""")),
+        "/en/statistics/february-2025/": ("text/html; charset=utf-8",
+                                          publication_page("2025-02-en.txt", folder).read_bytes()),
     }
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Site)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
@@ -185,8 +192,32 @@ def test_a_listing_that_is_not_one_is_a_message(home, site, path, message):
     assert list((home / "raw").iterdir()) == []
 
 
+@needs_html_reader
+def test_update_adds_a_publication_that_is_a_web_page(home, site):
+    result = update(site + "/en/statistics/", cwd=home)
+    assert result.returncode == 0, result.stdout + result.stderr
+    url = f"{site}/en/statistics/february-2025/"
+    assert result.stdout.startswith(f"added raw/2025-02-en.html: 2025-02 en, from {url}\n")
+    entry = yaml.safe_load((home / "raw" / "manifest.yml").read_text(encoding="utf-8"))[0]
+    assert entry["file"] == "2025-02-en.html" and entry["source_url"] == url
+    assert count(home / "returns.db", "2025-02") == 8
+    assert update(site + "/en/statistics/", cwd=home).stdout.startswith("0 added, 1 already in raw/")
+
+
 def test_the_default_listing_is_the_police_statistics_page():
     from norway_returns.update import settings
 
     conf = settings()
     assert conf["listing"].startswith("https://www.politiet.no/") and conf["max_pages"] > 0 and conf["max_bytes"] > 0
+
+
+def test_the_monthly_workflow_runs_update_build_test_and_publish():
+    from conftest import ROOT
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "update.yml").read_text(encoding="utf-8"))
+    schedule = workflow[True]["schedule"][0]["cron"].split()  # YAML 1.1 reads `on:` as true
+    assert schedule[2].isdigit() and schedule[3:] == ["*", "*"]  # one day of every month
+    runs = [step.get("run", "") for step in workflow["jobs"]["update"]["steps"]]
+    order = [next(k for k, r in enumerate(runs) if what in r) for what in
+             ("norway-returns update", "make build", "make test", "git push", "norway-returns publish command fly")]
+    assert order == sorted(order), runs
