@@ -8,7 +8,7 @@ an add writes, never sees a document before its entry) and its database exclusiv
 The locks are the system's (flock): held by the open file, let go when the process
 ends, however it ends, so a killed command never leaves raw/ locked. raw/ is locked
 as the folder itself (nothing is written into it for the lock); a database by a
-hidden file beside it, `.NAME.lock`, kept. Within one process a lock taken again is
+hidden file beside it, `.NAME.lock`, there while the lock is held. Within one process a lock taken again is
 the same lock (update adds through add).
 """
 
@@ -100,15 +100,34 @@ def raw_folder(raw, exclusive):
 
 
 def database(db_path):
-    """The database at `db_path` locked for the block, by `.NAME.lock` beside it. A folder
-    where that file cannot be made is one where the database cannot be written: a
-    BuildError naming the database and its folder."""
+    """The database at `db_path` locked for the block, by `.NAME.lock` beside it, removed
+    when the lock is let go. A folder where that file cannot be made is one where the
+    database cannot be written: a BuildError naming the database and its folder."""
+    return _database_lock(Path(db_path))
+
+
+@contextlib.contextmanager
+def _database_lock(db_path):
     from .writing.db import cannot_write
 
-    db_path = Path(db_path)
     lock = db_path.with_name(f".{db_path.name}.lock")
-    try:
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as e:
-        raise cannot_write(db_path, e) from None
-    return _locked(fd, str(db_path), True, "being written")
+    while True:
+        try:
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as e:
+            raise cannot_write(db_path, e) from None
+        mine = os.fstat(fd)  # (before _locked, which closes a second fd of a lock this process holds)
+        with _locked(fd, str(db_path), True, "being written"):
+            try:
+                current = os.stat(lock)
+            except FileNotFoundError:
+                current = None
+            if current is None or (current.st_dev, current.st_ino) != (mine.st_dev, mine.st_ino):
+                continue  # the file was removed by the one who held it before: lock the new one
+            outermost = _held[(mine.st_dev, mine.st_ino)][2] == 1
+            try:
+                yield
+            finally:
+                if outermost:
+                    lock.unlink(missing_ok=True)  # while still held: whoever waits on it then retries
+            return
