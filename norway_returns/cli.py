@@ -117,9 +117,9 @@ def add(source, raw, db_path, views, period, language, title, source_url, damage
     May 2024", "Månedsstatistikk mai 2024"); the options override them. It is copied into
     RAW as YYYY-MM-LANG.pdf (or .txt, or .html for a web page, its address kept as
     source_url), its entry appended to RAW/manifest.yml with its sha256, and the whole of
-    RAW built. RAW is locked meanwhile: a second add waits for the first. If that build fails, RAW and the manifest stay
-    exactly as they were and the build's FILE:LINE message says why; if it succeeds,
-    the database is replaced with the checked build.
+    RAW built. If that build fails, RAW and the manifest stay exactly as they were and the
+    build's FILE:LINE message says why; if it succeeds, the database is replaced with the
+    checked build. RAW is locked meanwhile: a second add waits for the first.
 
     \b
     Examples:

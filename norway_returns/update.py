@@ -186,8 +186,9 @@ def _run(report, budget, raw, db_path, views, timeout, echo):
         raise BuildError(report.listing, None, "links no publication (no link reads as a title such as "
                          "'Statistics for May 2024' or 'Månedsstatistikk mars 2024'): is it the statistics page?")
     manifest = raw / "manifest.yml"
-    have = {(p, lang) for _, p, lang in existing(raw, manifest)}
-    addresses = {str(e.get("source_url")) for e, _, _ in existing(raw, manifest) if e.get("source_url")}
+    entries = existing(raw, manifest)
+    have = {(p, lang) for _, p, lang in entries}
+    addresses = {str(e["source_url"]) for e, _, _ in entries if e.get("source_url")}
     for link in report.links:
         if (link.period, link.language) in have or link.url in addresses:
             report.present.append(link)

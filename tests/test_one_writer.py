@@ -118,9 +118,12 @@ import os, signal, sys
 import norway_returns.add as add
 write = add.write_atomically
 def killed_at_the_manifest(path, data):
-    if path.name == "manifest.yml":
+    after = os.environ.get("KILL_AFTER_THE_MANIFEST")
+    if path.name == "manifest.yml" and not after:
         os.kill(os.getpid(), signal.SIGKILL)  # the document is written, its entry is not
     write(path, data)
+    if path.name == "manifest.yml" and after:
+        os.kill(os.getpid(), signal.SIGKILL)  # the entry is written, the document it replaces not removed
 add.write_atomically = killed_at_the_manifest
 from norway_returns.cli import cli
 cli(sys.argv[1:])
@@ -130,9 +133,10 @@ cli(sys.argv[1:])
 def test_an_add_killed_between_the_document_and_its_entry_is_undone(home, tmp_path):
     import sys
 
-    def killed_add(*args):
+    def killed_add(*args, after=False):
         return subprocess.run([sys.executable, "-c", KILLED_BEFORE_THE_MANIFEST, "add", *map(str, args)], cwd=home,
-                              capture_output=True, text=True, timeout=300)
+                              capture_output=True, text=True, timeout=300,
+                              env={**os.environ, "KILL_AFTER_THE_MANIFEST": "1" if after else ""})
 
     assert add(SEEDS / PAIR[1], cwd=home).returncode == 0
     before = {p.name: p.read_bytes() for p in (home / "raw").iterdir()}
@@ -150,3 +154,14 @@ def test_an_add_killed_between_the_document_and_its_entry_is_undone(home, tmp_pa
     build = subprocess.run([PROGRAM, "build"], cwd=home, capture_output=True, text=True)
     assert build.returncode == 0, build.stderr
     assert {p.name: p.read_bytes() for p in (home / "raw").iterdir()} == before and leftovers(home) == []
+    # a PDF replacing the text of its month, killed once its entry is written: the next
+    # command finishes, removing the text it replaced
+    from test_add import make_pdfs
+
+    pdf = make_pdfs.render(make_pdfs.from_text(SEEDS, PAIR[1]), tmp_path / "march.pdf", ruled=False)
+    assert killed_add(pdf, "--replace", after=True).returncode == -signal.SIGKILL
+    assert (home / "raw" / PAIR[1]).exists() and listed(home) == ["2024-03-no.pdf"]
+    build = subprocess.run([PROGRAM, "build"], cwd=home, capture_output=True, text=True)
+    assert build.returncode == 0, build.stderr
+    assert sorted(p.name for p in (home / "raw").iterdir()) == ["2024-03-no.pdf", "manifest.yml"]
+    assert leftovers(home) == []

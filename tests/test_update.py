@@ -91,6 +91,7 @@ def site(tmp_path_factory):
         "/english/statistics/june-2022/": ("text/html; charset=utf-8", JUNE_PAGE),
         "/globalassets/statistics-june-2022.pdf": (pdf, pdfs["2022-06"]),
         "/globalassets/annual-report-2022.pdf": (pdf, b"%PDF-1.4 not this one"),
+        "/empty/": ("text/html", b""),
         # a listing whose publication is a web page with its tables, and no PDF
         "/en/statistics/": ("text/html; charset=utf-8", page("Statistics", """<h1>Statistics</h1><ul>
             <li><a href="/en/statistics/february-2025/">Statistics for February 2025</a></li>
@@ -183,6 +184,7 @@ def test_update_is_bounded_in_bytes(home, site):
 @pytest.mark.parametrize("path, message", [
     ("/globalassets/statistikk/statistics-february-2025.pdf", "not a web page (application/pdf)"),
     ("/om-politiet/", "the server answered HTTP 404"),
+    ("/empty/", "not a web page that can be read: Document is empty"),
     ("/nyheter/2024/04/manedsstatistikk-mars/", "links no publication"),  # its PDF's link names none
 ])
 def test_a_listing_that_is_not_one_is_a_message(home, site, path, message):
