@@ -8,14 +8,15 @@ an add writes, never sees a document before its entry) and its database exclusiv
 The locks are the system's (flock): held by the open file, let go when the process
 ends, however it ends, so a killed command never leaves raw/ locked. raw/ is locked
 as the folder itself (nothing is written into it for the lock); a database by a
-hidden file beside it, `.NAME.lock`, there while the lock is held. Within one process a lock taken again is
-the same lock (update adds through add).
+hidden file beside it, `.NAME.lock`, there while the lock is held. A lock taken again
+by the thread that holds it is the same lock (update adds through add).
 """
 
 import contextlib
 import fcntl
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -27,7 +28,7 @@ WAIT_ENV = "NORWAY_RETURNS_LOCK_WAIT"
 WAIT_SECONDS = 600.0
 POLL_SECONDS = 0.05
 
-_held = {}  # (device, inode) -> [fd, mode, depth]: the locks this process holds
+_held = {}  # (thread, device, inode) -> [fd, exclusive, depth]: the locks this process's threads hold
 
 
 def _wait_seconds():
@@ -41,8 +42,8 @@ def _wait_seconds():
 def _locked(fd, name, exclusive, what):
     """Hold the lock of the open file `fd` (named `name` in messages) for the block."""
     stat = os.fstat(fd)
-    key = (stat.st_dev, stat.st_ino)
-    if key in _held:  # taken again within this process: the same lock
+    key = (threading.get_ident(), stat.st_dev, stat.st_ino)
+    if key in _held:  # taken again by this thread: the same lock (another thread waits, as another process)
         os.close(fd)
         held = _held[key]
         if exclusive and not held[1]:
@@ -124,7 +125,7 @@ def _database_lock(db_path):
                 current = None
             if current is None or (current.st_dev, current.st_ino) != (mine.st_dev, mine.st_ino):
                 continue  # the file was removed by the one who held it before: lock the new one
-            outermost = _held[(mine.st_dev, mine.st_ino)][2] == 1
+            outermost = _held[(threading.get_ident(), mine.st_dev, mine.st_ino)][2] == 1
             try:
                 yield
             finally:
