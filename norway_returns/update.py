@@ -83,11 +83,14 @@ def _parse(page):
 def links(page):
     """(url, the <a> element) of every http(s) link on the page, in its order, once each."""
     seen = set()
-    for a in _parse(page).iter("a"):
+    document = _parse(page)
+    base = document.find(".//base[@href]")  # a page's own base for its relative links
+    base = urljoin(page.url, base.get("href").strip()) if base is not None else page.url
+    for a in document.iter("a"):
         href = (a.get("href") or "").strip()
         if not href:
             continue
-        url = urldefrag(urljoin(page.url, href))[0]
+        url = urldefrag(urljoin(base, href))[0]
         if urlsplit(url).scheme in ("http", "https") and url not in seen:
             seen.add(url)
             yield url, a

@@ -26,9 +26,9 @@ NAV = """<header class="site-header"><nav aria-label="Hovedmeny"><ul>
 </ul></nav></header>"""
 
 
-def page(title, body):
+def page(title, body, head=""):
     return (f"<!DOCTYPE html>\n<html lang=\"nb\"><head><meta charset=\"utf-8\"><title>{title} | Politiet</title>"
-            f"</head><body>{NAV}<main id=\"main\"><article>{body}</article></main>"
+            f"{head}</head><body>{NAV}<main id=\"main\"><article>{body}</article></main>"
             "<footer><a href=\"/personvern/\">Personvern</a> <a href=\"https://example.org/\">Statistikk 2023</a>"
             "</footer></body></html>").encode("utf-8")
 
@@ -55,7 +55,8 @@ MARCH_PAGE = page("Månedsstatistikk mars 2024", """
 JUNE_PAGE = page("Statistics for June 2022", """
 <h1>Statistics for June 2022</h1><p>The figures for June.</p>
 <p><a href="/globalassets/annual-report-2022.pdf">Annual report 2022 (PDF)</a></p>
-<p><a href="/globalassets/statistics-june-2022.pdf" title="Statistics for June 2022">Download (PDF, 42 kB)</a></p>""")
+<p><a href="statistics-june-2022.pdf" title="Statistics for June 2022">Download (PDF, 42 kB)</a></p>""",
+                 head='<base href="/globalassets/">')  # its links relative to its <base>
 
 
 class Site(http.server.BaseHTTPRequestHandler):
@@ -223,3 +224,19 @@ def test_the_monthly_workflow_runs_update_build_test_and_publish():
     order = [next(k for k, r in enumerate(runs) if what in r) for what in
              ("norway-returns update", "make build", "make test", "git push", "norway-returns publish command fly")]
     assert order == sorted(order), runs
+
+
+def test_update_waits_for_raw_as_add_does(home, site):
+    import fcntl
+    import os
+
+    fd = os.open(home / "raw", os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_SH)  # as a build reading raw/ holds it
+    try:
+        result = subprocess.run([PROGRAM, "update", site + LISTING_PATH], cwd=home, capture_output=True, text=True,
+                                env={**os.environ, "NORWAY_RETURNS_LOCK_WAIT": "1"}, timeout=120)
+    finally:
+        os.close(fd)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "raw/: still in use by another command after 1 s" in result.stderr
+    assert list((home / "raw").iterdir()) == []
