@@ -131,8 +131,18 @@ def add(source, raw="raw", db_path="returns.db", views="sql/views", period=None,
         raise
 
 
+def _staging(raw):
+    """A staging folder beside raw/ (on its file system, so that documents are staged as hard links)."""
+    try:
+        return tempfile.TemporaryDirectory(prefix=staging_prefix(), dir=raw.resolve().parent)
+    except OSError as e:
+        why = (e.strerror or str(e))
+        raise BuildError(raw.resolve().parent, None, f"cannot make a staging folder beside {raw}/ here: "
+                         f"{why[:1].lower() + why[1:]}") from None
+
+
 def _add(source, raw, db_path, views, data, url, suffix, period, language, title, source_url, damaged, replace):
-    with tempfile.TemporaryDirectory(prefix=staging_prefix(), dir=raw.resolve().parent) as staging:
+    with _staging(raw) as staging:
         staging = Path(staging)
         probe = staging / f"document{suffix}"
         probe.write_bytes(data)

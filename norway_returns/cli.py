@@ -10,7 +10,9 @@
 `python build_db.py` is `norway-returns build`.
 """
 
+import subprocess
 import sys
+from pathlib import Path
 
 import click
 
@@ -51,6 +53,8 @@ class Program(click.Group):
             fail(str(e))
         except OSError as e:
             fail(f"{e.filename or 'norway-returns'}: {e.strerror or e}")
+        except subprocess.CalledProcessError as e:  # `datasette publish`, whose own message is above
+            fail(f"{Path(str(e.cmd[0])).name} {e.cmd[1] if len(e.cmd) > 1 else ''}: stopped with status {e.returncode}")
 
 
 @click.group(cls=Program, context_settings={"help_option_names": ["-h", "--help"]})

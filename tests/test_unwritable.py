@@ -48,3 +48,16 @@ def test_add_with_a_database_in_a_read_only_folder(home):
     assert result.stderr.startswith("site/returns.db: cannot write returns.db in site/: read-only file system\n")
     assert "nothing added" in result.stderr and "Traceback" not in result.stderr
     assert snapshot(home / "raw") == before and list((home / "site").iterdir()) == []
+
+
+def test_add_where_raw_is_writable_but_not_the_folder_beside_it(home):
+    # raw/ its own (writable) mount inside a read-only folder: add stages beside raw/, and says so
+    before = snapshot(home / "raw")
+    script = ("mount --bind . . && mount --bind raw raw && mount -o remount,bind,ro . && cd . && "
+              "exec \"$@\"")
+    result = subprocess.run(["unshare", "-r", "--mount", "sh", "-c", script, "sh", PROGRAM, "add",
+                             str(SEEDS / "2025-02-en.txt"), "--db", str(home.parent / "elsewhere" / "returns.db")],
+                            cwd=home, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"{home}: cannot make a staging folder beside raw/ here: read-only file system\n")
+    assert "Traceback" not in result.stderr and snapshot(home / "raw") == before
