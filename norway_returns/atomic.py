@@ -4,6 +4,10 @@ A file is written to a temp file beside it, named .NAME.PID.tmp, and renamed ove
 it only when complete. A build killed meanwhile leaves its temp file behind; later
 builds sweep the temp files whose process is gone.
 
+An add stages its work in a folder beside raw/ (.add-PID-RANDOM) and, before it
+writes raw/, journals there what it is about to change: if it is killed midway, the
+next add or build puts raw/ back as it was (or finishes) and removes the folder.
+
 A folder a command writes (`package DIR`, `publish files DIR`) is written beside
 it and swapped in, and carries a marker of the command's own: a command replaces
 only a folder it wrote, and never while it holds a file it did not write.
