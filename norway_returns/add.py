@@ -1,10 +1,16 @@
 """`norway-returns add`: a new publication into raw/ and the manifest, checked by a build.
 
-The document (a file or an address) is read for its own title (period, language,
+The document (a file or an address: a PDF, a text, or a publication's web page, kept
+as .html with its address as `source_url`) is read for its own title (period, language,
 title); options override what it says. raw/ is copied to a staging folder beside it,
 with the document and its entry added, and the whole is built there. Only when that
 build succeeds are the document and the manifest written into raw/ (each whole or not
 at all) and the checked database put in place; otherwise raw/ is left exactly as it was.
+
+raw/ and the database are locked from reading the manifest to writing them (locks.py):
+two adds started together take turns, and the manifest keeps both entries. What a
+killed add left (its temp files in raw/, its staging folder) the next add or build
+removes.
 """
 
 import datetime
@@ -14,11 +20,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .atomic import write_atomically
+from . import locks
+from .atomic import journal, move_into_place, staging_prefix, sweep_leftovers, write_atomically
 from .build import build
 from .errors import BuildError
 from .reading.cache import cache_root
-from .reading.download import download, is_url, kind_of
+from .reading.download import fetch, is_url, kind_of
 from .reading.extract import extract_file
 from .reading.sources import MAX_DOCUMENT_BYTES, NOT_DOCUMENTS, check_period, load_yaml_list, sha256
 from .reading.title import read_title
@@ -38,14 +45,16 @@ class Added:
 
 
 def _read_source(source, timeout):
+    """(bytes, the address it was fetched from or None, its content type or None)."""
     if is_url(source):
-        return download(source, timeout), source
+        fetched = fetch(source, timeout)
+        return fetched.data, source, fetched.content_type
     path = Path(source)
     if not path.is_file():
         raise BuildError(source, None, "no such file")
     if path.stat().st_size > MAX_DOCUMENT_BYTES:
         raise BuildError(source, None, f"{path.stat().st_size / 1e6:.1f} MB: too large for a monthly publication")
-    return path.read_bytes(), None
+    return path.read_bytes(), None, None
 
 
 @dataclass(frozen=True)
@@ -76,7 +85,7 @@ def _stated(path, name):
     return read_title(lines)
 
 
-def _existing(raw, manifest):
+def existing(raw, manifest):
     """(entry, period, language) for each entry of the manifest, periods and languages
     read from the documents' titles where an entry leaves them out."""
     out = []
@@ -91,16 +100,49 @@ def _existing(raw, manifest):
 
 
 def add(source, raw="raw", db_path="returns.db", views=None, period=None, language=None, title=None,
-        source_url=None, damaged=None, replace=False, timeout=30.0):
+        source_url=None, damaged=None, replace=False, timeout=30.0, fetched=None):
     """Add the publication at `source` (a path or an http(s) URL); returns Added.
-    Raises BuildError, leaving raw/ and the database as they were."""
+    Raises BuildError, leaving raw/ and the database as they were.
+    fetched: what was already fetched from the URL `source` (reading/download.Fetched)."""
     raw, db_path = Path(raw), Path(db_path)
-    data, url = _read_source(source, timeout)
-    suffix = kind_of(data, source)
+    if fetched is not None:
+        data, url, content_type = fetched.data, source, fetched.content_type
+    else:
+        data, url, content_type = _read_source(source, timeout)  # before the lock: the network may be slow
+    suffix = kind_of(data, source, content_type)
     if period is not None:
         check_period(period, "--period", None)
 
-    with tempfile.TemporaryDirectory(prefix=".add-", dir=raw.resolve().parent) as staging:
+    made = not raw.exists()
+    if made:
+        raw.mkdir(parents=True)
+    db_path.absolute().parent.mkdir(parents=True, exist_ok=True)  # for its lock
+    try:
+        with locks.raw_folder(raw, exclusive=True), locks.database(db_path):
+            sweep_leftovers(raw)
+            return _add(source, raw, db_path, views, data, url, suffix, period, language, title, source_url,
+                        damaged, replace)
+    except BaseException:
+        if made:
+            try:
+                raw.rmdir()  # only if nothing was added to it
+            except OSError:
+                pass
+        raise
+
+
+def _staging(raw):
+    """A staging folder beside raw/ (on its file system, so that documents are staged as hard links)."""
+    try:
+        return tempfile.TemporaryDirectory(prefix=staging_prefix(), dir=raw.resolve().parent)
+    except OSError as e:
+        why = (e.strerror or str(e))
+        raise BuildError(raw.resolve().parent, None, f"cannot make a staging folder beside {raw}/ here: "
+                         f"{why[:1].lower() + why[1:]}") from None
+
+
+def _add(source, raw, db_path, views, data, url, suffix, period, language, title, source_url, damaged, replace):
+    with _staging(raw) as staging:
         staging = Path(staging)
         probe = staging / f"document{suffix}"
         probe.write_bytes(data)
@@ -116,7 +158,7 @@ def add(source, raw="raw", db_path="returns.db", views=None, period=None, langua
 
         manifest = raw / "manifest.yml"
         replacing = None
-        for e, p, lang in _existing(raw, manifest):
+        for e, p, lang in existing(raw, manifest):
             if str(e.get("sha256", "")).lower() == digest:
                 raise BuildError(f"raw/{manifest.name}", e["__line__"], f"this document is already listed, as "
                                  f"{e.get('file')}: nothing to add")
@@ -148,14 +190,16 @@ def add(source, raw="raw", db_path="returns.db", views=None, period=None, langua
         checked = staging / "checked.db"
         summary = build(stage, checked, views, cache_dir=cache_root(db_path))
 
-        # The build holds: write raw/ (the document, then the manifest), then the database.
-        raw.mkdir(parents=True, exist_ok=True)
+        # The build holds: write raw/ (the document, then the manifest), then the database;
+        # what is about to change is journalled first, for a kill midway (atomic.recover).
+        gone = [(str(replacing["file"]), str(replacing["sha256"]).lower())] \
+            if replacing and str(replacing["file"]) != name else []
+        journal(staging, raw, text, [(name, digest)], gone)
         write_atomically(raw / name, data)
         write_atomically(manifest, text.encode("utf-8"))
         if replacing and str(replacing["file"]) != name:
             (raw / str(replacing["file"])).unlink(missing_ok=True)
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(checked), str(db_path))
+        move_into_place(checked, db_path)
     return Added(f"raw/{name}", entry, replacing and f"raw/{replacing['file']}", summary)
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from . import locks
+from .atomic import sweep_leftovers
 from .writing import db
 from .reading.cache import EXTRACTOR_MODULES, Entries, cache_root, fingerprint
 from .checking.corrections import for_table, read_corrections
@@ -327,6 +329,9 @@ def build(raw="raw", db_path="returns.db", views=None, cache_dir=None):
     views = VIEWS if views is None else Path(views)
     if not any(views.glob("*.sql")):  # say so before reading anything; never a database without them
         raise BuildError(str(views), None, "no view definitions (NAME.sql) in this folder")
-    rows, summary = collect(raw, cache_root(db_path, cache_dir))
-    db.write(db_path, rows, views)  # a failed write is a BuildError, db_path as it was
+    # raw/ shared (an add writing it is waited for) and the database exclusively (locks.py)
+    with locks.raw_folder(raw, exclusive=False), locks.database(db_path):
+        sweep_leftovers(raw)
+        rows, summary = collect(raw, cache_root(db_path, cache_dir))
+        db.write(db_path, rows, views)  # a failed write is a BuildError, db_path as it was
     return summary

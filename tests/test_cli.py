@@ -17,7 +17,7 @@ PROGRAM = str(Path(sys.executable).with_name("norway-returns"))
 def test_every_subcommand_explains_itself_with_an_example():
     top = subprocess.run([PROGRAM, "--help"], capture_output=True, text=True)
     assert top.returncode == 0
-    commands = ("build", "add", "serve", "publish", "package")
+    commands = ("build", "add", "update", "serve", "publish", "package")
     for command in commands:
         assert f"\n  {command} " in top.stdout, top.stdout
         result = subprocess.run([PROGRAM, command, "--help"], capture_output=True, text=True)

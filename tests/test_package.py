@@ -354,6 +354,63 @@ def test_a_folder_of_other_files_is_not_replaced(built, tmp_path):
     assert [p.name for p in folder.iterdir()] == ["notes.txt"]
 
 
+def tree(folder):
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(Path(folder).rglob("*")) if p.is_file()}
+
+
+def test_its_own_output_is_replaced_whole_and_only_while_it_holds_nothing_else(built, tmp_path):
+    folder = tmp_path / "package"
+    assert package(folder, built[0]).returncode == 0
+    first = tree(folder)
+    assert ".norway-returns-output.json" in first  # the marker: what this command wrote there
+    # written again over its own output: the same files, nothing left beside it
+    result = package(folder, built[0])
+    assert result.returncode == 0, result.stderr
+    assert tree(folder) == first
+    assert [p.name for p in tmp_path.iterdir()] == ["package"]
+    # a file the user put in it: refused, naming the file, and the folder as it was
+    (folder / "my-notes.txt").write_text("keep me")
+    result = package(folder, built[0])
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"{folder}/my-notes.txt: not written by `norway-returns package`")
+    assert tree(folder) == {**first, "my-notes.txt": b"keep me"}
+    (folder / "my-notes.txt").unlink()
+    # a file of its own that the user changed: refused too
+    (folder / "returns.csv").write_text("edited\n")
+    result = package(folder, built[0])
+    assert result.returncode == 1 and result.stderr.startswith(f"{folder}/returns.csv: changed since")
+    assert (folder / "returns.csv").read_text() == "edited\n"
+
+
+@pytest.mark.parametrize("what", ["raw", "the project", "a file", "a link"])
+def test_a_folder_it_did_not_make_is_refused(built, tmp_path, what):
+    home = tmp_path / "home"
+    shutil.copytree(ROOT / "raw", home / "raw")
+    shutil.copy(built[0], home / "returns.db")
+    (home / "notes.txt").write_text("mine")
+    (home / "link").symlink_to(home / "raw")
+    target = {"raw": "raw", "the project": ".", "a file": "notes.txt", "a link": "link"}[what]
+    before = tree(home)
+    result = subprocess.run([str(PROGRAM), "package", target, "--db", "returns.db"], cwd=home,
+                            capture_output=True, text=True, timeout=300)
+    if what == "a file":  # click says so first
+        assert result.returncode == 2 and "Directory 'notes.txt' is a file" in result.stderr
+    else:
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert result.stderr.startswith(f"{target}: ") and "nothing was changed" in result.stderr
+    assert tree(home) == before and sorted(p.name for p in home.iterdir()) == ["link", "notes.txt", "raw",
+                                                                                "returns.db"]
+
+
+def test_a_package_written_before_the_marker_is_replaced(built, written, tmp_path):
+    folder = tmp_path / "package"
+    shutil.copytree(written, folder)
+    (folder / ".norway-returns-output.json").unlink()  # as a version without the marker wrote it
+    result = package(folder, built[0])
+    assert result.returncode == 0, result.stderr
+    assert tree(folder) == tree(written)
+
+
 # ------------------------------------------------------------ served
 
 def test_the_site_serves_the_package_and_the_database(built, written, tmp_path):

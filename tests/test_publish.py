@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from conftest import ROOT
 from norway_returns.site import publish
@@ -64,3 +65,54 @@ def test_generated_directory_serves_the_site(built, tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+PROGRAM = str(Path(__import__("sys").executable).with_name("norway-returns"))
+
+
+def tree(folder):
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(Path(folder).rglob("*")) if p.is_file()}
+
+
+def publish_files(target, cwd):
+    return subprocess.run([PROGRAM, "publish", "files", str(target), "--db", "returns.db"], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def project(built, tmp_path):
+    """A user's folder: raw/, the database, a folder of their own files."""
+    import shutil
+
+    from conftest import ROOT
+
+    home = tmp_path / "home"
+    shutil.copytree(ROOT / "raw", home / "raw")
+    shutil.copy(built[0], home / "returns.db")
+    (home / "mine").mkdir()
+    (home / "mine" / "letter.txt").write_text("keep me")
+    return home
+
+
+@pytest.mark.parametrize("target", ["mine", "raw", "."])
+def test_publish_files_refuses_a_folder_it_did_not_make(project, target):
+    before = tree(project)
+    result = publish_files(target, project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.startswith(f"{target}: not empty and not written by `norway-returns publish files`")
+    assert tree(project) == before
+
+
+def test_publish_files_replaces_its_own_output_and_nothing_else(project):
+    assert publish_files("publish", project).returncode == 0
+    first = tree(project / "publish")
+    assert "Dockerfile" in first and ".norway-returns-output.json" in first
+    result = publish_files("publish", project)  # again: its own output, replaced whole
+    assert result.returncode == 0, result.stderr
+    assert tree(project / "publish").keys() == first.keys()
+    assert not [p.name for p in project.iterdir() if p.name.startswith(".publish")]  # nothing left beside it
+    (project / "publish" / "secrets.env").write_text("FLY_API_TOKEN=mine")
+    result = publish_files("publish", project)
+    assert result.returncode == 1
+    assert result.stderr.startswith("publish/secrets.env: not written by `norway-returns publish files`")
+    assert (project / "publish" / "secrets.env").read_text() == "FLY_API_TOKEN=mine"

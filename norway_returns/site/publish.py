@@ -14,7 +14,6 @@ database; before deploying with the printed command, `make package` writes packa
 
 import json
 import shlex
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -23,6 +22,7 @@ from pathlib import Path
 
 import click
 
+from ..atomic import replace_folder
 from ..writing.package import build as build_package
 from .serve import datasette, settings, site_options
 
@@ -89,17 +89,18 @@ def publish_args(provider, db="returns.db", *extra, raw="raw", package="package"
 def generate(db, directory, raw="raw"):
     """Write the files a Fly deployment is built from (Dockerfile, fly.toml, the database,
     raw/, the data package made from the same database, the project's wheel) into `directory`."""
-    directory = Path(directory)
-    shutil.rmtree(directory, ignore_errors=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        package = build_package(db, Path(tmp) / "package")
-        wheels = Path(tmp) / "wheels"
-        wheels.mkdir()
-        wheel = project_wheel(wheels)
-        subprocess.run(publish_args("fly", db, "--app", APP, "--generate-dir", str(directory), raw=raw,
-                                    package=package, wheel=wheel.name if wheel else None, wheels=wheels),
-                       check=True)
-    return directory
+    def write(directory):
+        with tempfile.TemporaryDirectory() as tmp:
+            package = build_package(db, Path(tmp) / "package")
+            wheels = Path(tmp) / "wheels"
+            wheels.mkdir()
+            wheel = project_wheel(wheels)
+            subprocess.run(publish_args("fly", db, "--app", APP, "--generate-dir", str(directory), raw=raw,
+                                        package=package, wheel=wheel.name if wheel else None, wheels=wheels),
+                           check=True)
+
+    # only a folder this command wrote is replaced, whole (atomic.replace_folder)
+    return replace_folder(directory, write, "norway-returns publish files")
 
 
 @click.group()

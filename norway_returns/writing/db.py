@@ -182,9 +182,14 @@ def write(path, tables, views_dir):
     A disk that fills up (or any failed write) stops the build with a BuildError saying
     so; the temp file is removed and `path` is as it was."""
     path = Path(path)
-    sweep(path.parent, f".{path.name}.*.tmp")
     tmp = temp_path(path)
-    tmp.unlink(missing_ok=True)
+    try:
+        sweep(path.parent, f".{path.name}.*.tmp")
+        tmp.unlink(missing_ok=True)
+        # made here first, so that a folder that takes no file is reported as such, by its name
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+    except OSError as e:
+        raise cannot_write(path, e) from None
     db = None
     try:
         db = sqlite_utils.Database(tmp)
@@ -214,6 +219,15 @@ def write(path, tables, views_dir):
         if db is not None:
             db.close()
         tmp.unlink(missing_ok=True)
+
+
+def cannot_write(path, e):
+    """The BuildError for a folder where the database cannot be written (read-only, missing,
+    not a folder): named by the database and the folder the user gave, not by a temp file."""
+    path = Path(path)
+    why = (e.strerror or str(e)) if isinstance(e, OSError) else str(e)
+    why = why[:1].lower() + why[1:]
+    return BuildError(path, None, f"cannot write {path.name} in {path.parent}/: {why}")
 
 
 # SQLite's result codes for a write the disk or the system refused (not the SQL's fault)

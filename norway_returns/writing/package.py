@@ -11,9 +11,7 @@ The version is the latest period and `created` that publication's as-of date.
 """
 
 import csv
-import os
 import re
-import shutil
 import sqlite3
 import sys
 from pathlib import Path
@@ -22,7 +20,7 @@ from urllib.parse import urlsplit
 import click
 import yaml
 
-from ..atomic import running
+from .. import atomic
 from ..errors import BuildError
 from ..resources import DATA, METADATA
 from . import descriptions
@@ -194,28 +192,39 @@ def http_url(value):
     return value
 
 
+COMMAND = "norway-returns package"
+
+
+def earlier_package(folder):
+    """What a version of this command without a marker wrote in `folder`: datapackage.json,
+    catalog.ttl and the CSVs its datapackage.json lists (None if the folder is not that)."""
+    import json
+
+    try:
+        listed = json.loads((Path(folder) / "datapackage.json").read_text(encoding="utf-8"))["resources"]
+        names = {"datapackage.json", "catalog.ttl", *(str(r["path"]) for r in listed)}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    found = {p.name: p for p in Path(folder).iterdir()}
+    if not set(found) <= names or any(not p.is_file() or p.is_symlink() for p in found.values()):
+        return None
+    return {name: atomic.sha256_of(path) for name, path in found.items()}
+
+
 def build(db_path, folder, metadata=METADATA, base_url=None):
     """DIR/datapackage.json, the CSVs and DIR/catalog.ttl from the database, written into a
-    temporary folder beside DIR and put in its place only when complete."""
+    new folder beside DIR and put in its place only when complete (atomic.replace_folder:
+    DIR must be new, empty, or this command's own output)."""
     from . import catalog  # rdflib, loaded only for this command
 
     folder, db_path = Path(folder), Path(db_path)
-    if folder.exists() and any(folder.iterdir()) and not (folder / "datapackage.json").exists():
-        raise BuildError(folder, None, "not empty and not a data package: give a new or empty folder, "
-                         "or one this command wrote")
+    atomic.check_replaceable(folder, COMMAND, earlier_package)  # before any work
     with open(PUBLISHING, encoding="utf-8") as f:
         publishing = yaml.safe_load(f)
     base_url = base_url or publishing["site"]
     described = descriptions.read(metadata)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    for stale in folder.parent.glob(f".{folder.name}.*.tmp"):  # left by a run that was killed
-        pid = stale.name.split(".")[-2]
-        if pid.isdigit() and not running(int(pid)):
-            shutil.rmtree(stale, ignore_errors=True)
-    tmp, old = (folder.with_name(f".{folder.name}.{what}.{os.getpid()}.tmp") for what in ("new", "old"))
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    try:
+
+    def write_into(tmp):
         conn = sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True)
         try:
             write(conn, db_path, tmp, described, publishing, base_url)
@@ -225,13 +234,8 @@ def build(db_path, folder, metadata=METADATA, base_url=None):
         finally:
             conn.close()
         catalog.write(tmp / "catalog.ttl", described, publishing, base_url, first, latest, as_of)
-        if folder.exists():
-            folder.rename(old)
-        tmp.rename(folder)
-        shutil.rmtree(old, ignore_errors=True)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return folder
+
+    return atomic.replace_folder(folder, write_into, COMMAND, earlier_package)
 
 
 @click.command(name="package")
@@ -250,7 +254,8 @@ def command(directory, db_path, metadata, base_url):
     described as in metadata.yml) and its DCAT-AP-NO description (catalog.ttl) for
     data.norge.no and data.europa.eu. The same database gives the same bytes.
 
-    DIRECTORY is replaced whole; it must be new, empty, or written by this command.
+    DIRECTORY is replaced whole; it must be new, empty, or written by this command
+    (it keeps a list of what it wrote there, and refuses a folder holding anything else).
 
     \b
     Example:
