@@ -17,13 +17,16 @@ running title, "Page 2 of 5") are page furniture: no cells.
 
 import re
 
+from .furniture import furniture as page_furniture
+from .header import header_columns, is_header_text
+from . import layout
+from .layout import VLine
 from .vocabulary import norm, total_labels
 
 _TOKEN = re.compile(r"\S+")
 # a cell of a number column: digits, maybe with a stray point or mark
 _NUMBER = re.compile(r"[0-9][0-9.,]*|[^\w\s]")
 _LETTER = re.compile(r"[^\W\d_]")
-FURNITURE_ZONE = 3  # lines at a page's head or foot that may be furniture
 LINE_HEIGHT = 10  # a text line as points, for pdf.py's grouping of header words
 
 
@@ -67,30 +70,16 @@ def is_positional(texts):
     return wide * 5 >= len(rows) * 4
 
 
-def furniture(texts, page_starts, is_header):
-    """Indexes of lines that are page furniture (see the module's docstring); a table's
-    header or row is never furniture."""
-    from .pdf import _furniture_key, names_a_row
-
+def furniture(texts, page_starts):
+    """Indexes of lines that are page furniture (furniture.py); a table's header or row is
+    never furniture."""
     bounds = sorted(set([0] + list(page_starts) + [len(texts)]))
-    zones = []
-    for a, b in zip(bounds, bounds[1:]):
-        filled = [k for k in range(a, b) if texts[k].strip()]
-        zones.append(set(filled[:FURNITURE_ZONE] + filled[-FURNITURE_ZONE:]))
-    if len(zones) < 2:
-        return set()
-    seen = {}
-    for zone in zones:
-        for key in {_furniture_key(texts[k]) for k in zone}:
-            seen[key] = seen.get(key, 0) + 1
-    out = set()
-    for zone in zones:
-        for k in zone:
-            shape = row_shape(texts[k])
-            if seen[_furniture_key(texts[k])] >= 2 and not (shape and names_a_row(shape[0])) \
-                    and not is_header(texts[k]):
-                out.add(k)
-    return out
+    pages = [[k for k in range(a, b) if texts[k].strip()] for a, b in zip(bounds, bounds[1:])]
+    shown = []
+    for page in pages:
+        shapes = [row_shape(texts[k]) for k in page]
+        shown.append([(texts[k], shape[0] if shape else None) for k, shape in zip(page, shapes)])
+    return {pages[p][k] for p, k in page_furniture(shown)}
 
 
 def _gap(a, b):
@@ -135,9 +124,7 @@ def column_spans(numbers, reference):
     where the columns are expected). Spans of numbers that hold too few to be a column
     (a line shifted by the layout) are left out; a column with no numbers keeps its
     reference."""
-    from .pdf import _spans
-
-    spans = _spans(numbers)
+    spans = layout.spans(numbers)
     counts = [sum(1 for w in numbers if a <= w["x0"] and w["x1"] <= b) for a, b in spans]
     spans = _strongest(spans, counts, len(reference))
     at = align(spans, reference) or []
@@ -168,9 +155,7 @@ class TextColumns:
     def scaled(self, numbers):
         """The columns of a page without a header, where this page's numbers put them:
         these columns in proportion, the Total column (the rightmost) at its numbers."""
-        from .pdf import _spans
-
-        spans = _spans(numbers)
+        spans = layout.spans(numbers)
         right = (spans[-1][0] + spans[-1][1]) / 2 if spans else None
         ref = (self.spans[-1][0] + self.spans[-1][1]) / 2
         scale = right / ref if right and ref else 1.0
@@ -178,15 +163,14 @@ class TextColumns:
         return TextColumns(self.labels, column_spans(numbers, expected))
 
 
-def read_table(texts, page_starts, furn, is_header):
+def read_table(texts, page_starts, furn):
     """Cells for each line of one table's lines (header to Total row) laid out by position.
 
     page_starts, furn: the indexes of lines that begin a page, and of page furniture.
     Returns [(cells or None, problem)] per line: None keeps the line as it is (blank,
     title, prose); furniture gets ("",).
     """
-    from .pdf import VLine, header_columns
-
+    is_header = is_header_text
     out = [(None, None)] * len(texts)
     starts = set(page_starts)
     # segments: a header block (or a page break) and the rows under it

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from .countries import countries
 from ..errors import BuildError
-from .vocabulary import CONNECTING_WORDS, header_phrases, header_words, norm, table_kind, total_labels
+from .header import all_header_words, is_header_line, parse_header
+from .vocabulary import norm, table_kind, total_labels
 
 _INT = re.compile(r"[0-9]+")
 POSITIONS_LOST = ("the table's cells have lost their positions (plain `pdftotext` without -layout prints a "
@@ -21,7 +22,6 @@ POSITIONS_LOST = ("the table's cells have lost their positions (plain `pdftotext
                   "`pdftotext -layout`, or add the PDF itself")
 # numbers alone on their lines after a table's title: a column printed cell after cell
 LONE_NUMBERS = 3  # ASCII digits only: OCR leaves look-alikes such as '۷'
-_WORD = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True)
@@ -72,91 +72,6 @@ class Table:
     @property
     def categories(self):
         return [c for c in self.columns if c != "total"]
-
-
-def _words(text):
-    return _WORD.findall(norm(text))
-
-
-def is_header_line(line):
-    """A line of column labels: no digits, and mostly words of the header vocabulary."""
-    if line.is_blank or any(ch.isdigit() for ch in line.text):
-        return False
-    words = [w for w in _words(line.text) if w not in CONNECTING_WORDS]  # "and", "og": names have them too
-    known = sum(w in header_words() for w in words)
-    return bool(words) and known * 2 >= len(words) and known > 0
-
-
-def _scan_phrases(text, line):
-    """Header text read left to right -> category codes (space-aligned layout)."""
-    words, codes, i = norm(text).split(), [], 0
-    phrases = header_phrases()
-    while i < len(words):
-        for j in range(len(words), i, -1):
-            code = phrases.get(" ".join(words[i:j]))
-            if code:
-                codes.append(code)
-                i = j
-                break
-        else:
-            raise BuildError(line.file, line.number, f"unknown column header {words[i]!r}")
-    return codes
-
-
-def _fragment_codes(fragment):
-    """Categories whose header contains `fragment` as whole words ('stay or entry')."""
-    f = f" {norm(fragment)} "
-    return {code for phrase, code in header_phrases().items() if f in f" {phrase} "}
-
-
-def _resolve_column(fragments, notes):
-    """One column's header fragments (line, text) -> its category code."""
-    phrases = header_phrases()
-    joined = norm(" ".join(t for _, t in fragments))
-    if joined in phrases:
-        return phrases[joined]
-    full = {phrases[norm(t)] for _, t in fragments if norm(t) in phrases}
-    if len(full) == 1:
-        code = full.pop()
-    else:
-        partial = [_fragment_codes(t) for _, t in fragments]
-        common = set.intersection(*partial) if partial and all(partial) else set()
-        if len(common) != 1:
-            line, text = next(((l, t) for l, t in fragments if norm(t) not in phrases), fragments[0])
-            raise BuildError(line.file, line.number, f"unknown column header {text!r}")
-        code = common.pop()
-    for line, text in fragments:
-        if norm(text) not in phrases and code not in _fragment_codes(text):
-            notes.append((line, f"header cell {text!r} not read; the column is {code}, by its other header lines"))
-    return code
-
-
-def parse_header(block, notes):
-    """Header lines -> column codes. TAB layouts keep columns; space layouts keep order."""
-    tabbed = any(len(l.cells) > 1 for l in block)
-    if not tabbed:
-        codes = _scan_phrases(" ".join(l.text for l in block), block[0])
-    else:
-        if any(l.cells[0] for l in block):
-            line = next(l for l in block if l.cells[0])
-            raise BuildError(line.file, line.number, f"header text {line.cells[0]!r} stands in the name column")
-        width = max(len(l.cells) for l in block)
-        codes = []
-        for p in range(1, width):
-            fragments = [(l, l.cells[p]) for l in block if p < len(l.cells) and l.cells[p]]
-            if fragments:
-                codes.append(_resolve_column(fragments, notes))
-    line = block[0]
-    for code in set(codes):
-        if codes.count(code) > 1:
-            raise BuildError(line.file, line.number, f"column {code} appears twice in the header")
-    if "total" not in codes:
-        raise BuildError(line.file, line.number, "the header has no Total (Sum) column")
-    if codes[-1] != "total":
-        raise BuildError(line.file, line.number, "the Total (Sum) column is not the last")
-    if len(codes) < 2:
-        raise BuildError(line.file, line.number, "the header names no category")
-    return codes
 
 
 def _header_block(lines, i):
@@ -275,7 +190,7 @@ def _read_body(lines, i, table):
             try:
                 columns = parse_header(block, table.notes)
             except BuildError:
-                if not all(w in header_words() for l in block for w in _words(l.text)):
+                if not all_header_words(block):
                     raise
                 table.notes.append((line, "repeated page header is jumbled; the columns stay as before"))
             i = j
