@@ -26,8 +26,16 @@ def is_header_text(text):
     if not text.strip() or any(ch.isdigit() for ch in text):
         return False
     found = [w for w in words(text) if w not in CONNECTING_WORDS]  # "and", "og": names have them too
-    known = sum(w in header_words() for w in found)
+    cut = _cut_words(text)
+    known = sum(w in header_words() or w in cut for w in found)
     return bool(found) and known * 2 >= len(found) and known > 0
+
+
+def _cut_words(text):
+    """Words hyphenated at the end of a wrapped label's line ("interna-", "protec-") that begin
+    a word of the header vocabulary."""
+    cut = {t[:-1] for t in norm(text).split() if t.endswith("-") and len(t) > 3}
+    return {c for c in cut if any(w.startswith(c) for w in header_words())}
 
 
 def is_header_line(line):
@@ -68,6 +76,43 @@ def _scan_phrases(text, line):
     return codes
 
 
+def _interleaved(block):
+    """Codes of header lines whose wrapped labels interleave, as a PDF viewer copies a header
+    line by line ("Asylum Dublin Granted Refused stay" / "international or entry" /
+    "protection"), or None. Each line's words, left to right, either go on labels begun on
+    the lines above (in their order) or begin new ones; every label must end whole."""
+    phrases = header_phrases()
+    whole = {tuple(p.split()) for p in phrases}
+    begun = {w[:k] for w in whole for k in range(1, len(w) + 1)}
+    lines = [norm(l.text).split() for l in block]
+    steps = [0]
+
+    def search(li, wi, labels, last):
+        steps[0] += 1
+        if steps[0] > 20000:  # a header is a handful of words; this is not one
+            return None
+        if li == len(lines):
+            return labels if all(l in whole for l in labels) else None
+        line = lines[li]
+        if wi == len(line):
+            return search(li + 1, 0, labels, -1)
+        for end in range(len(line), wi, -1):
+            run = tuple(line[wi:end])
+            for k in range(last + 1, len(labels)):  # goes on a label begun above
+                if li and labels[k] + run in begun:
+                    found = search(li, end, labels[:k] + [labels[k] + run] + labels[k + 1:], k)
+                    if found:
+                        return found
+            if run in begun:  # begins a label
+                found = search(li, end, labels + [run], len(labels))
+                if found:
+                    return found
+        return None
+
+    found = search(0, 0, [], -1)
+    return [phrases[" ".join(l)] for l in found] if found else None
+
+
 def _fragment_codes(fragment):
     """Categories whose header contains `fragment` as whole words ('stay or entry')."""
     f = f" {norm(fragment)} "
@@ -103,7 +148,12 @@ def parse_header(block, notes):
     """Header lines -> column codes. Lines with cells keep their columns; text lines keep their order."""
     tabbed = any(len(l.cells) > 1 for l in block)
     if not tabbed:
-        codes = _scan_phrases(" ".join(l.text for l in block), block[0])
+        try:
+            codes = _scan_phrases(" ".join(l.text for l in block), block[0])
+        except BuildError:
+            codes = _interleaved(block)
+            if codes is None:
+                raise
     else:
         if any(l.cells[0] for l in block):
             line = next(l for l in block if l.cells[0])

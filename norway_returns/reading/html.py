@@ -22,6 +22,7 @@ import functools
 import re
 import unicodedata
 
+from .header import is_label, is_table_header
 from .lines import Line
 from .reader import Reader
 from .vocabulary import load
@@ -121,11 +122,16 @@ def _spread(cells, text=_cell_text):
     return out
 
 
-def _is_header_row(tr, cells):
-    """A row of column labels: in thead, or all <th> that are not row headers over numbers."""
+def _is_header_row(tr, cells, texts):
+    """A row of column labels: in thead, or all <th> that are not row headers, or (a table typed
+    in an editor, its labels in ordinary cells) a row whose cells after the first are labels
+    of the header vocabulary, the Total's among them."""
     if tr.getparent().tag == "thead":
         return True
-    return bool(cells) and all(c.tag == "th" and c.get("scope", "").lower() != "row" for c in cells)
+    if cells and all(c.tag == "th" and c.get("scope", "").lower() != "row" for c in cells):
+        return True
+    labels = [t for t in texts[1:] if t]
+    return is_table_header(labels) and all(is_label(t) for t in labels)
 
 
 class HtmlReader(Reader):
@@ -197,15 +203,15 @@ class HtmlReader(Reader):
         if not rows:
             return
         width = max(len(_spread(cells)) for _, cells in rows)
-        if not any(_is_header_row(tr, cells) for tr, cells in rows):
-            labelled = [cells for _, cells in rows if any(c.get("data-label") for c in cells)]
+        rows = [(tr, cells, [t for _, t in _spread(cells)]) for tr, cells in rows]
+        if not any(_is_header_row(*row) for row in rows):
+            labelled = [cells for _, cells, _ in rows if any(c.get("data-label") for c in cells)]
             if labelled:  # the header only in each cell's data-label
                 labels = [t for _, t in _spread(labelled[0], lambda c: " ".join(c.get("data-label", "").split()))]
                 labels[0] = ""
                 out.append(Line(name, rows[0][0].sourceline, "\t".join(labels), tuple(labels)))
-        for tr, cells in rows:
-            texts = [t for _, t in _spread(cells)]
-            if _is_header_row(tr, cells):
+        for tr, cells, texts in rows:
+            if _is_header_row(tr, cells, texts):
                 # the cell over the names holds the name column's label (or nothing)
                 texts = [""] + texts[1:] if len(texts) == width else [""] * (width - len(texts)) + texts
             out.append(Line(name, tr.sourceline, "\t".join(texts), tuple(texts)))

@@ -225,8 +225,10 @@ def _rows_beside(table, pool):
     top, bottom = min(b[1] for b in boxes), max(b[3] for b in boxes)
     height = statistics.median(max(c[3] for c in row if c) - min(c[1] for c in row if c)
                                for row in table if any(row))
+    # a word beside the grid by its centre: a row's box may overlap the grid's edge by a hair
     near = [w for w in pool if x0 <= (w["x0"] + w["x1"]) / 2 <= x1
-            and (bottom <= w["top"] < bottom + 1.5 * height or top - 1.5 * height < w["bottom"] <= top)]
+            and (bottom <= (w["top"] + w["bottom"]) / 2 < bottom + 1.5 * height
+                 or top - 1.5 * height < (w["top"] + w["bottom"]) / 2 <= top)]
     for v in printed_lines(near) if near else []:
         split = split_row(v)
         if split and split[1]:
@@ -458,6 +460,37 @@ def _rows(run, columns):
 # --- the document ----------------------------------------------------------------
 
 
+def _side_by_side(vlines):
+    """A page's printed lines as [above, left, right, below] where two tables stand side by
+    side (both headers on one printed line, each with its Total label), else None.
+
+    The gutter is where the left header's Total label ends and the right table begins;
+    the tables run over every printed line next to that header that no word crosses the
+    gutter on (a heading or a paragraph across the page does)."""
+    for h, v in enumerate(vlines):
+        totals = [k for k, w in enumerate(v.words) if norm(w["text"]) in total_labels()]
+        if len(totals) < 2 or not is_header_text(v.text) or totals[0] + 1 >= len(v.words):
+            continue
+        gutter = (v.words[totals[0]]["x1"] + v.words[totals[0] + 1]["x0"]) / 2
+
+        def crosses(line):
+            return any(w["x0"] < gutter < w["x1"] for w in line.words)
+
+        top = h
+        while top > 0 and not crosses(vlines[top - 1]):
+            top -= 1
+        end = h + 1
+        while end < len(vlines) and not crosses(vlines[end]):
+            end += 1
+        region = [w for line in vlines[top:end] for w in line.words]
+        left = [w for w in region if w["x1"] <= gutter]
+        right = [w for w in region if w["x0"] >= gutter]
+        if not left or not right:
+            continue
+        return [vlines[:top], printed_lines(left), printed_lines(right), vlines[end:]]
+    return None
+
+
 def _mark_furniture(seq):
     """Page furniture (furniture.py) among the printed lines of the pages."""
     pages = {}
@@ -485,6 +518,13 @@ def _document_items(pages, name):
             if _grid_agrees(rows) and not _rows_beside(table, mine):
                 pool = mine
                 items += [Item(number, top, cells=cells) for top, cells in rows]
+        columns = _side_by_side(printed_lines(pool))
+        if columns:  # tables side by side: the lines above them, the left column, the right one, the lines below
+            above, *rest = columns
+            seq += sorted(items + [Item(number, v.top, vline=v) for v in above], key=lambda it: it.top)
+            for group in rest:
+                seq += [Item(number, v.top, vline=v) for v in group]
+            continue
         items += [Item(number, v.top, vline=v) for v in printed_lines(pool)]
         seq += sorted(items, key=lambda it: it.top)
     _mark_furniture(seq)

@@ -99,15 +99,27 @@ def reading(line, columns):
 
 
 def find_tables(lines):
-    """Every table of a document, each ending at its Total row."""
-    tables, titles, i = [], [], 0
+    """Every table of a document, each ending at its Total row.
+
+    A table's title stands above it, or (a typesetter's caption) right below its Total
+    row: where the first table has no title above it and a title follows it, every
+    table's title is the one below it.
+    """
+    tables, titles, i, end = [], [], 0, None  # end: the index after the last table's Total row
+    below = []  # per table: the titles that stand right after its Total row
     while i < len(lines):
         line = lines[i]
         kind = table_kind(line.text)
         if kind:
+            # right below a table whose title was not above it: a caption below its table
+            right_below = end is not None and not tables[0].titles and all(
+                l.is_blank or not any(l.cells) or table_kind(l.text) for l in lines[end:i])
             titles.append((kind, line))
-            _positions_kept(lines, i + 1)
-            _expect_header(lines, i + 1, kind, line)
+            if right_below:
+                below[-1].append((kind, line))
+            else:
+                _positions_kept(lines, i + 1)
+                _expect_header(lines, i + 1, kind, line)
             i += 1
             continue
         if not is_header_line(line):
@@ -125,9 +137,14 @@ def find_tables(lines):
             i = j
             continue
         table = Table(line.file, None, line.number, columns, notes=notes, titles=titles)
-        i = _read_body(lines, j, table)
+        i = end = _read_body(lines, j, table)
         tables.append(table)
+        below.append([])
         titles = []
+    if tables and not tables[0].titles and below[0]:  # captions below their tables
+        for t, mine in zip(tables, below):
+            t.titles[:] = [x for x in t.titles if x not in sum(below, [])] + mine
+        titles = [x for x in titles if x not in below[-1]]
     if titles:
         kind, line = titles[0]
         raise BuildError(line.file, line.number, f"the title of the table by {kind} is not followed by a table")
