@@ -6,11 +6,15 @@ borders, a banded table style; the header row repeated on each page or not; a ru
 title and page numbers; a long name wrapped in its cell, and one cut by a page break),
 HTML tables printed to PDF by Chromium, and poppler's text of some of them: `pdftotext
 -layout` (cells in columns by position) and plain `pdftotext` (cells one after another,
-their positions lost). documents.yml says which publication each was made from.
+their positions lost), text copied from a PDF viewer, the article page as a news CMS
+renders it and as Chromium saves it, LaTeX with numbered captions and with both tables
+side by side, and a PDF printed through PostScript. documents.yml says which
+publication each was made from.
 
 Each is built alone through the command line, as a user adds a month, and must give
 exactly the cells (period, kind, country, category, count) that the publication it was
-made from gives; plain `pdftotext` text must be refused at its line, saying why.
+made from gives; plain `pdftotext` text must be refused at its line, saying why, and a
+text layer that does not decode to words refused with that reason.
 """
 
 import shutil

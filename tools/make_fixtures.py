@@ -18,7 +18,20 @@ and then laid out by the software a user really has:
   landscape with a large font;
 - the text poppler's `pdftotext -layout` makes of some of them (cells in columns by
   position), and plain `pdftotext` text (cells one after another: unreadable, and the
-  build must say so).
+  build must say so);
+- text copied from a Word PDF as a PDF viewer copies it (the layout of raw/2022-06-en.txt:
+  cells one space apart, the header's wrapped labels line by line, interleaved);
+- the article page as the police's news CMS renders it (make_web_pages.py: site header,
+  navigation, cookie banner, related links, footer; thead/tbody, row headers, &nbsp;,
+  data-label, scrolling regions; or a table typed in its editor), and as Chromium saves it
+  (its DOM once the page's scripts ran, `--dump-dom`), in English and Norwegian;
+- LaTeX (make_typeset.py; pdflatex, longtable): a numbered caption above its table
+  ("Table 1: ..."), or below it ("Tabell 2 – ..."), and both tables side by side on one
+  landscape page;
+- a Word PDF printed through PostScript (pdftops, ps2pdf): fonts without a mapping to
+  characters, a text layer of character ids; the build must refuse it, saying so.
+
+The six-category layout of 2025 is made in every form the older layouts are.
 
 tests/documents/documents.yml lists every document with the publication it was made
 from and what the build must do with it (build its cells exactly, or refuse it).
@@ -411,7 +424,8 @@ def chromium_saved(page, out, url):
                               "--disable-background-networking", "--disable-component-update", "--disable-sync",
                               f"--user-data-dir={profile}", "--dump-dom", page.as_uri()],
                              check=True, capture_output=True, timeout=180).stdout.decode("utf-8")
-    Path(out).write_text(f"<!DOCTYPE html>\n<!-- saved from url=({len(url):04d}){url} -->\n{dom}", encoding="utf-8")
+    doctype, _, rest = dom.partition("\n") if dom.lower().startswith("<!doctype") else ("<!DOCTYPE html>", "", dom)
+    Path(out).write_text(f"{doctype}\n<!-- saved from url=({len(url):04d}){url} -->\n{rest}", encoding="utf-8")
     return out
 
 
