@@ -177,3 +177,19 @@ def test_a_page_without_a_publication_is_refused_naming_the_file(tmp_path, conte
     with pytest.raises(BuildError) as e:
         extract_file(path, "raw/page.html")
     assert str(e.value).startswith("raw/page.html") and why in str(e.value)
+
+
+def test_a_header_over_two_rows_with_spanning_cells(tmp_path):
+    """"Nasjonalitet" and "Sum" spanning both header rows, the categories grouped under one label."""
+    body = ("<main><h1>Månedsstatistikk mars 2024: Uttransporteringer fra Norge</h1>"
+            "<table><caption>Uttransporteringer hittil i år etter nasjonalitet</caption><thead>"
+            "<tr><th rowspan='2'>Nasjonalitet</th><th colspan='4'>Kategori</th><th rowspan='2'>Sum</th></tr>"
+            "<tr><th>Asyl</th><th>Bortvisning</th><th>Dublin</th><th>Utvisning</th></tr></thead><tbody>"
+            "<tr><td>Tyskland</td><td></td><td>2</td><td>1</td><td></td><td>3</td></tr>"
+            "<tr><td>Sum</td><td></td><td>2</td><td>1</td><td></td><td>3</td></tr></tbody></table></main>")
+    lines = extract_file(page(tmp_path, body), "raw/page.html")
+    assert [l.cells for l in lines[2:4]] == [("", "Kategori", "", "", "", "Sum"),
+                                             ("", "Asyl", "Bortvisning", "Dublin", "Utvisning", "")]
+    (table,) = find_tables(lines)
+    assert table.columns == ["asylum", "refused_entry_or_stay", "dublin", "expulsion", "total"]
+    assert table.total.cells["dublin"].value == 1

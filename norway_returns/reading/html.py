@@ -109,16 +109,42 @@ def _cells(tr):
     return out
 
 
-def _spread(cells, text=_cell_text):
-    """[(cell element or None, text)], a cell spanning n columns followed by n-1 empty ones."""
+def _span(cell, what):
+    try:
+        return max(1, min(int(cell.get(what, "1")), 50))
+    except ValueError:
+        return 1
+
+
+def _grid(rows, text=_cell_text):
+    """Each row's texts in the table's columns, as a browser lays them out: a cell spanning n
+    columns is followed by n-1 empty ones; a cell spanning rows leaves its column empty in the
+    rows below it (a header's "Nationality" over two header rows)."""
+    below = {}  # column -> rows still spanned by a cell above
     out = []
-    for c in cells:
-        try:
-            span = max(1, min(int(c.get("colspan", "1")), 50))
-        except ValueError:
-            span = 1
-        out.append((c, text(c)))
-        out += [(None, "")] * (span - 1)
+    for cells in rows:
+        line, col = [], 0
+
+        def spanned():
+            nonlocal col
+            while below.get(col, 0) > 0:
+                line.append("")
+                below[col] -= 1
+                col += 1
+
+        for c in cells:
+            spanned()
+            across, down = _span(c, "colspan"), _span(c, "rowspan")
+            line += [text(c)] + [""] * (across - 1)
+            if down > 1:
+                below.update({k: down - 1 for k in range(col, col + across)})
+            col += across
+        while any(v > 0 for k, v in below.items() if k >= col):  # columns at the right spanned from above
+            if below.get(col, 0) > 0:
+                below[col] -= 1
+            line.append("")
+            col += 1
+        out.append(line)
     return out
 
 
@@ -202,17 +228,19 @@ class HtmlReader(Reader):
         rows = [(tr, cells) for tr, cells in rows if cells]
         if not rows:
             return
-        width = max(len(_spread(cells)) for _, cells in rows)
-        rows = [(tr, cells, [t for _, t in _spread(cells)]) for tr, cells in rows]
+        grid = _grid([cells for _, cells in rows])
+        width = max(len(texts) for texts in grid)
+        rows = [(tr, cells, texts) for (tr, cells), texts in zip(rows, grid)]
         if not any(_is_header_row(*row) for row in rows):
             labelled = [cells for _, cells, _ in rows if any(c.get("data-label") for c in cells)]
             if labelled:  # the header only in each cell's data-label
-                labels = [t for _, t in _spread(labelled[0], lambda c: " ".join(c.get("data-label", "").split()))]
+                labels = _grid([labelled[0]], lambda c: " ".join(c.get("data-label", "").split()))[0]
                 labels[0] = ""
                 out.append(Line(name, rows[0][0].sourceline, "\t".join(labels), tuple(labels)))
         for tr, cells, texts in rows:
             if _is_header_row(tr, cells, texts):
-                # the cell over the names holds the name column's label (or nothing)
+                # the cell over the names holds the name column's label (or nothing); a header
+                # row without one stands over the columns at the right
                 texts = [""] + texts[1:] if len(texts) == width else [""] * (width - len(texts)) + texts
             out.append(Line(name, tr.sourceline, "\t".join(texts), tuple(texts)))
 
