@@ -41,6 +41,7 @@ from .layout import VLine, printed_lines, spans, split_row
 from .lines import Line
 from .reader import Reader
 from .vocabulary import norm, table_kind, total_labels
+from .walker import FURNITURE, HEADER, OTHER, ROW, STOP, TITLE, TOTAL, Walk
 from .wrapped import join_label, join_name
 
 # A monthly publication has a handful of pages; far more is not one.
@@ -315,6 +316,75 @@ def _header_block(seq, start, name):
     return block, j
 
 
+class _PageWalk(Walk):
+    """An unruled table's walk over the printed lines of the pages (walker.py): what is its
+    header, its rows, and what is only furniture or its title repeated at a page's head."""
+
+    other_ends = True  # a line that is no row (prose below the table) ends it
+    title_after_rows_ends = True  # a title below rows on the same page: the next table
+
+    def __init__(self, seq, name):
+        super().__init__(len(seq))
+        self.seq, self.name = seq, name
+        self.body, self.ends, self.labels = [], [], {}  # ends: where each entry ends in seq
+
+    def what(self, k):
+        it = self.seq[k]
+        if it.furniture:
+            return FURNITURE
+        if it.vline is None:
+            return STOP  # a ruled table
+        v = it.vline
+        if table_kind(v.text):
+            return TITLE
+        if is_header_text(v.text):
+            return HEADER
+        split = split_row(v)
+        if split is None:
+            return OTHER
+        if split[0] and norm(" ".join(w["text"] for w in split[0])) in total_labels():
+            return TOTAL
+        return ROW
+
+    def page(self, k):
+        return self.seq[k].page
+
+    def header_end(self, k):
+        block, after = _header_block(self.seq, k, self.name)
+        labels = header_columns(block)
+        if not is_table_header([l for l, _, _ in labels]):
+            return None
+        self.labels[k] = labels
+        return after
+
+    def too_far(self, k, rows):
+        """A page footer, or text below the table: farther below the last row than the row pitch."""
+        lines = [(self.seq[r].vline, split_row(self.seq[r].vline)) for r in rows]
+        return self.seq[k].vline.top - lines[-1][0].top > 1.8 * _pitch(lines)
+
+    def header(self, first, end):
+        self.body.append(("header", self.seq[first], self.labels[first]))
+        self.ends.append(end)
+
+    def _other(self, k):
+        self.body.append(("other", self.seq[k], None))
+        self.ends.append(k + 1)
+
+    def title(self, k):
+        self._other(k)  # the title repeated at the head of a page
+
+    def skipped(self, k, what):
+        self._other(k)  # page furniture
+
+    def row(self, k):
+        self.body.append(("row", self.seq[k], split_row(self.seq[k].vline)))
+        self.ends.append(k + 1)
+
+    def total(self, k):
+        self.row(k)
+        return None
+
+
 def _unruled_table(seq, start, name):
     """A header at seq[start]: (out items, index after the table) or None if it is no table header.
 
@@ -339,47 +409,9 @@ def _unruled_table(seq, start, name):
         return None
 
     # the body: ("header", first item, labels), ("row", item, split), ("other", item)
-    body, ends = [("header", seq[start], labels)], [j]  # ends: where each entry ends in seq
-    rows_here, k = [], j  # rows_here: the rows of the current page, for the row pitch
-    while k < len(seq):
-        it = seq[k]
-        if it.furniture:
-            body.append(("other", it, None))
-            k += 1
-            ends.append(k)
-            continue
-        if it.vline is None:
-            break  # a ruled table
-        if rows_here and it.page != rows_here[-1][0].page:
-            rows_here = []
-        v = it.vline
-        if table_kind(v.text):
-            if rows_here:
-                break  # a title below rows on the same page: the next table
-            body.append(("other", it, None))  # the title repeated at the head of a page
-            k += 1
-            ends.append(k)
-            continue
-        if is_header_text(v.text):
-            block, after = _header_block(seq, k, name)
-            labels = header_columns(block)
-            if not is_table_header([l for l, _, _ in labels]):
-                break
-            body.append(("header", it, labels))
-            k = after
-            ends.append(k)
-            continue
-        split = split_row(v)
-        if split is None:
-            break
-        if rows_here and v.top - rows_here[-1][0].vline.top > 1.8 * _pitch([(r.vline, s) for r, s in rows_here]):
-            break  # a page footer, or text below the table
-        body.append(("row", it, split))
-        rows_here.append((it, split))
-        k += 1
-        ends.append(k)
-        if split[0] and norm(" ".join(w["text"] for w in split[0])) in total_labels():
-            break
+    walk = _PageWalk(seq, name)
+    walk.walk(start)
+    body, ends = walk.body, walk.ends
     while body[-1][0] == "other":  # furniture or a title after the last row is not the table's
         body.pop()
         ends.pop()

@@ -22,6 +22,7 @@ from .header import header_columns, is_header_text
 from . import layout
 from .layout import VLine
 from .vocabulary import norm, total_labels
+from .walker import BLANK, FURNITURE, HEADER, ROW, TOTAL, Walk
 
 _TOKEN = re.compile(r"\S+")
 # a cell of a number column: digits, maybe with a stray point or mark
@@ -163,6 +164,56 @@ class TextColumns:
         return TextColumns(self.labels, column_spans(numbers, expected))
 
 
+class TextWalk(Walk):
+    """A table's walk over the lines of a text (walker.py): its header blocks, and its rows in
+    segments, one under each header and one for each page (a form feed) without one."""
+
+    def __init__(self, texts, page_starts=(), furn=frozenset()):
+        super().__init__(len(texts))
+        self.texts, self.starts, self.furn = texts, set(page_starts), furn
+        # segments: a header block (or a page break) and the rows under it
+        self.segments, self.current, self.new_page = [], None, False
+
+    def what(self, k):
+        t = self.texts[k]
+        if k in self.furn:
+            return FURNITURE
+        if not t.strip():
+            return BLANK
+        if is_header_text(t):
+            return HEADER
+        if is_total_row(t):
+            return TOTAL
+        return ROW
+
+    def header_end(self, k):
+        while k < self.n and (is_header_text(self.texts[k]) or not self.texts[k].strip()) and k not in self.furn:
+            k += 1
+        return k
+
+    def header(self, first, end):
+        block = [k for k in range(first, end) if self.texts[k].strip()]
+        self.current, self.new_page = dict(header=block, rows=[]), False
+        self.segments.append(self.current)
+
+    def skipped(self, k, what):
+        self.new_page = self.new_page or k in self.starts
+
+    def row(self, k):
+        self.new_page = self.new_page or k in self.starts
+        shape = row_shape(self.texts[k])
+        if shape is None:
+            return  # prose among the rows: a title repeated, a stray line
+        if self.new_page or self.current is None:
+            self.current, self.new_page = dict(header=None, rows=[]), False
+            self.segments.append(self.current)
+        self.current["rows"].append((k, shape))
+
+    def total(self, k):
+        self.row(k)
+        return None
+
+
 def read_table(texts, page_starts, furn):
     """Cells for each line of one table's lines (header to Total row) laid out by position.
 
@@ -170,35 +221,12 @@ def read_table(texts, page_starts, furn):
     Returns [(cells or None, problem)] per line: None keeps the line as it is (blank,
     title, prose); furniture gets ("",).
     """
-    is_header = is_header_text
     out = [(None, None)] * len(texts)
-    starts = set(page_starts)
-    # segments: a header block (or a page break) and the rows under it
-    segments, current, k, new_page = [], None, 0, False
-    while k < len(texts):
-        t = texts[k]
-        new_page = new_page or k in starts
-        if k in furn:
-            out[k] = (("",), None)
-            k += 1
-            continue
-        if is_header(t):
-            block = []
-            while k < len(texts) and (is_header(texts[k]) or not texts[k].strip()) and k not in furn:
-                if texts[k].strip():
-                    block.append(k)
-                k += 1
-            current, new_page = dict(header=block, rows=[]), False
-            segments.append(current)
-            continue
-        shape = row_shape(t)
-        if shape is not None and t.strip() and (new_page or current is None):
-            current, new_page = dict(header=None, rows=[]), False
-            segments.append(current)
-        if shape is not None and t.strip():
-            current["rows"].append((k, shape))
-        k += 1
-
+    for k in furn:
+        out[k] = (("",), None)
+    walk = TextWalk(texts, page_starts, furn)
+    walk.walk(0)
+    segments = walk.segments
     columns = None
     for seg in segments:
         numbers = [w for _, (_, nums) in seg["rows"] for w in nums]

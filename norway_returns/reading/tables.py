@@ -15,6 +15,7 @@ from .countries import countries
 from ..errors import BuildError
 from .header import all_header_words, is_header_line, parse_header
 from .vocabulary import norm, table_kind, total_labels
+from .walker import BLANK, HEADER, ROW, TITLE, TOTAL, Walk
 
 _INT = re.compile(r"[0-9]+")
 POSITIONS_LOST = ("the table's cells have lost their positions (plain `pdftotext` without -layout prints a "
@@ -137,7 +138,7 @@ def find_tables(lines):
             i = j
             continue
         table = Table(line.file, None, line.number, columns, notes=notes, titles=titles)
-        i = end = _read_body(lines, j, table)
+        i = end = _read_body(lines, i, table)
         tables.append(table)
         below.append([])
         titles = []
@@ -189,44 +190,66 @@ def _expect_header(lines, i, kind, title):
                          "English and Norwegian: see data/categories.yml)")
 
 
-def _read_body(lines, i, table):
-    """Rows up to and including the Total row; returns the index after it."""
-    columns = table.columns
-    while i < len(lines):
-        line = lines[i]
+class _Body(Walk):
+    """A table's walk over Lines (walker.py): its rows, titles and repeated headers, to its Total row."""
+
+    def __init__(self, lines, table, start):
+        super().__init__(len(lines))
+        self.lines, self.table, self.start, self.columns = lines, table, start, table.columns
+
+    def what(self, k):
+        line = self.lines[k]
         if line.is_blank:
-            i += 1
-            continue
-        kind = table_kind(line.text)
-        if kind:
-            table.titles.append((kind, line))
-            i += 1
-            continue
-        if is_header_line(line):  # the header repeated at the top of a page
-            block, j = _header_block(lines, i)
-            try:
-                columns = parse_header(block, table.notes)
-            except BuildError:
-                if not all_header_words(block):
-                    raise
-                table.notes.append((line, "repeated page header is jumbled; the columns stay as before"))
-            i = j
-            continue
+            return BLANK
+        if table_kind(line.text):
+            return TITLE
+        if is_header_line(line):
+            return HEADER
         if norm(line.cells[0]) in total_labels():
-            total = reading(line, columns)
-            if table.total and _values(table.total) != _values(total):
-                raise BuildError(line.file, line.number, f"the Total row repeated at the foot of a page differs "
-                                 f"from the one at line {table.total.line.number}")
-            table.total = total
-            j = _footer_repeated(lines, i + 1, columns)
-            if j is not None:  # the table goes on after a header repeated on the next page
-                i = j
-                continue
-            table.columns = columns
-            return i + 1
-        table.body.append((line, columns))
-        i += 1
-    raise BuildError(table.file, table.first_line, "table ends without a Total (Sum) row")
+            return TOTAL
+        return ROW
+
+    def header_end(self, k):
+        return _header_block(self.lines, k)[1]
+
+    def header(self, first, end):
+        if first == self.start:
+            return  # the table's own header, read by find_tables
+        block = [l for l in self.lines[first:end] if not l.is_blank]  # the header repeated at the top of a page
+        try:
+            self.columns = parse_header(block, self.table.notes)
+        except BuildError:
+            if not all_header_words(block):
+                raise
+            self.table.notes.append((block[0], "repeated page header is jumbled; the columns stay as before"))
+
+    def title(self, k):
+        self.table.titles.append((table_kind(self.lines[k].text), self.lines[k]))
+
+    def row(self, k):
+        self.table.body.append((self.lines[k], self.columns))
+
+    def total(self, k):
+        line, table = self.lines[k], self.table
+        total = reading(line, self.columns)
+        if table.total and _values(table.total) != _values(total):
+            raise BuildError(line.file, line.number, f"the Total row repeated at the foot of a page differs "
+                             f"from the one at line {table.total.line.number}")
+        table.total = total
+        j = _footer_repeated(self.lines, k + 1, self.columns)
+        if j is not None:  # the table goes on after a header repeated on the next page
+            return j
+        table.columns = self.columns
+        return None
+
+
+def _read_body(lines, start, table):
+    """Rows up to and including the Total row of the table whose header begins at `start`;
+    returns the index after it."""
+    end, ended = _Body(lines, table, start).walk(start)
+    if not ended:
+        raise BuildError(table.file, table.first_line, "table ends without a Total (Sum) row")
+    return end
 
 
 def _values(reading):

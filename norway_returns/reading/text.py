@@ -118,7 +118,7 @@ def extract_text(path, name):
     furniture = positional.furniture(texts, page_starts) if page_starts else set()
     for k in furniture:
         split[k] = (("",), None)
-    for a, b in _table_regions(texts):
+    for a, b in _table_regions(texts, furniture):
         region = raw_lines[a:b]
         if any("\t" in t for t in region):
             split[a:b] = [(split_tabbed(t), None) if k not in furniture else (("",), None)
@@ -133,8 +133,9 @@ def extract_text(path, name):
     return [Line(name, n, t, cells, problem) for n, (t, (cells, problem)) in enumerate(zip(raw_lines, split), 1)]
 
 
-def _table_regions(texts):
-    """(first, end) of each table's lines: a header block followed by rows, to the Total row."""
+def _table_regions(texts, furniture):
+    """(first, end) of each table's lines: a header block followed by rows, to the Total row
+    (the walk of positional.TextWalk)."""
     i, n = 0, len(texts)
     while i < n:
         if is_header_text(texts[i]):
@@ -142,11 +143,9 @@ def _table_regions(texts):
             while j < n and (is_header_text(texts[j]) or not texts[j].strip()):
                 j += 1
             if j < n and positional.row_shape(texts[j]) is not None:
-                k = j
-                while k < n and not positional.is_total_row(texts[k]):
-                    k += 1
-                yield i, min(k + 1, n)
-                i = k + 1
+                end, _ = positional.TextWalk(texts, furn=furniture).walk(i)
+                yield i, end
+                i = end
                 continue
             i = j
             continue
