@@ -96,7 +96,9 @@ def add(source, raw="raw", db_path="returns.db", views="sql/views", period=None,
     Raises BuildError, leaving raw/ and the database as they were."""
     raw, db_path = Path(raw), Path(db_path)
     data, url = _read_source(source, timeout)
-    suffix = kind_of(data, source)
+    # a web page saved as a file is read as one (reading/html.py); bytes of unknown kind are told apart
+    saved_page = url is None and Path(source).suffix.lower() in (".html", ".htm")
+    suffix = Path(source).suffix.lower() if saved_page else kind_of(data, source)
     if period is not None:
         check_period(period, "--period", None)
 

@@ -193,3 +193,29 @@ def test_a_header_over_two_rows_with_spanning_cells(tmp_path):
     (table,) = find_tables(lines)
     assert table.columns == ["asylum", "refused_entry_or_stay", "dublin", "expulsion", "total"]
     assert table.total.cells["dublin"].value == 1
+
+
+def test_a_saved_page_is_added_as_a_months_publication(tmp_path, db):
+    """`norway-returns add PAGE.html`: the page names its month and language in its heading,
+    goes into raw/ and the manifest, and builds its publication's cells."""
+    import shutil
+    import subprocess
+    import sys
+
+    home = tmp_path / "home"
+    (home / "raw").mkdir(parents=True)
+    shutil.copytree(ROOT / "sql", home / "sql")
+    saved = DOCUMENTS / "2024-03-no-page-saved.html"
+    program = str(Path(sys.executable).with_name("norway-returns"))
+    result = subprocess.run([program, "add", str(saved)], cwd=home, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("added raw/2024-03-no.html: 2024-03 no, ")
+    assert (home / "raw" / "2024-03-no.html").read_bytes() == saved.read_bytes()
+    (entry,) = yaml.safe_load((home / "raw" / "manifest.yml").read_text(encoding="utf-8"))
+    assert entry["title"] == "Månedsstatistikk mars 2024: Uttransporteringer fra Norge"
+    cells = "select period, kind, country, category, count from returns where period = '2024-03' order by 1, 2, 3, 4"
+    conn = sqlite3.connect(home / "returns.db")
+    try:
+        assert conn.execute(cells).fetchall() == [tuple(r) for r in db.execute(cells)]
+    finally:
+        conn.close()

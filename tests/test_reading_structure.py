@@ -98,3 +98,12 @@ def test_the_header_vocabulary_is_read_in_one_place():
     users = sorted(p.name for p in READING.glob("*.py")
                    if p.name != "vocabulary.py" and uses.search(p.read_text(encoding="utf-8")))
     assert users == ["header.py", "wrapped.py"]
+
+
+def test_one_table_walker():
+    """The table stage and the readers that place words walk a table with walker.Walk alone:
+    each says what its items are, none walks on its own."""
+    from norway_returns.reading import pdf, positional, tables, walker
+
+    walks = [tables._Body, pdf._PageWalk, positional.TextWalk]
+    assert all(issubclass(w, walker.Walk) and w.walk is walker.Walk.walk for w in walks)
