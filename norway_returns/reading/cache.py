@@ -27,7 +27,7 @@ CACHE_ENV = "NORWAY_RETURNS_CACHE"
 PACKAGE = Path(__file__).parent.parent
 # What an extraction depends on besides the document.
 EXTRACTOR_MODULES = tuple(f"reading/{m}.py" for m in ("extract", "pdf", "lines", "layout", "header", "wrapped",
-                                                           "furniture", "reader", "tables", "vocabulary",
+                                                           "furniture", "reader", "walker", "tables", "vocabulary",
                                                            "countries"))
 LIBRARIES = ("pdfplumber", "pdfminer.six")
 
