@@ -219,3 +219,14 @@ def test_a_saved_page_is_added_as_a_months_publication(tmp_path, db):
         assert conn.execute(cells).fetchall() == [tuple(r) for r in db.execute(cells)]
     finally:
         conn.close()
+
+
+def test_a_column_hidden_on_phones_only_is_read(tmp_path):
+    """Bootstrap's hidden-xs hides a cell on a phone's screen only: the page shows it."""
+    body = ("<main><h1>Statistics for May 2024: Returns from Norway</h1><table>"
+            "<caption>Returnees so far in 2024 by destination</caption>"
+            "<tr><th></th><th class='hidden-xs'>Asylum</th><th>Dublin</th><th>Total</th></tr>"
+            "<tr><td>Germany</td><td class='hidden-xs'>1</td><td>2</td><td>3</td></tr>"
+            "<tr><td>Total</td><td class='hidden-xs'>1</td><td>2</td><td>3</td></tr></table></main>")
+    lines = extract_file(page(tmp_path, body), "raw/page.html")
+    assert lines[3].cells == ("Germany", "1", "2", "3")

@@ -39,7 +39,7 @@ _NAME_PARTS = re.compile(r"[-_\s]+")
 def _rules():
     data = load("web_page")
     return (frozenset(data["skip_tags"]), frozenset(data["skip_roles"]), frozenset(data["skip_names"]),
-            frozenset(data["hidden_names"]), tuple(data["content"]), frozenset(data["blocks"]))
+            frozenset(data["hidden_classes"]), tuple(data["content"]), frozenset(data["blocks"]))
 
 
 def _names(el):
@@ -47,12 +47,13 @@ def _names(el):
 
 
 def _hidden(el):
-    """Hidden from every reader: `hidden`, aria-hidden, display:none, or a class for screen readers only
-    is not hidden from them, but is not printed either (a label repeated for screen readers)."""
-    _, _, _, hidden_names, _, _ = _rules()
+    """Not shown: `hidden`, aria-hidden, display:none, or a class that hides it (text for screen
+    readers only is not what the page prints)."""
+    hidden_classes = _rules()[3]
     style = re.sub(r"\s+", "", el.get("style", "").lower())
     return (el.get("hidden") is not None or el.get("aria-hidden", "").lower() == "true"
-            or "display:none" in style or "visibility:hidden" in style or bool(_names(el) & hidden_names))
+            or "display:none" in style or "visibility:hidden" in style
+            or bool(set(el.get("class", "").lower().split()) & hidden_classes))
 
 
 def _left_out(el):
