@@ -230,3 +230,15 @@ def test_a_column_hidden_on_phones_only_is_read(tmp_path):
             "<tr><td>Total</td><td class='hidden-xs'>1</td><td>2</td><td>3</td></tr></table></main>")
     lines = extract_file(page(tmp_path, body), "raw/page.html")
     assert lines[3].cells == ("Germany", "1", "2", "3")
+
+
+def test_an_articles_own_header_is_read(tmp_path):
+    """<header> inside an <article> is the article's (its heading), not the site's."""
+    body = ("<header><p>Politiet</p></header><article><header><h1>Statistics for May 2024: Returns from Norway"
+            "</h1></header><p>The police forcibly returned 233 persons in May 2024.</p>"
+            "<footer><p>Published 6 June 2024</p></footer></article><footer><p>Emergency: 112</p></footer>")
+    lines = extract_file(page(tmp_path, body), "raw/page.html")
+    assert [l.text for l in lines] == ["Statistics for May 2024: Returns from Norway",
+                                       "The police forcibly returned 233 persons in May 2024.",
+                                       "Published 6 June 2024"]
+    assert read_title(lines).period == "2024-05"

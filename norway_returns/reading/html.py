@@ -56,9 +56,18 @@ def _hidden(el):
             or bool(set(el.get("class", "").lower().split()) & hidden_classes))
 
 
+@functools.cache
+def _site_tags():
+    data = load("web_page")
+    return frozenset(data["site_tags"]), frozenset(data["sections"])
+
+
 def _left_out(el):
     """Not the publication: the site's furniture around it (outside tables only)."""
     tags, roles, names, _, _, _ = _rules()
+    site, sections = _site_tags()
+    if el.tag in site and not any(a.tag in sections for a in el.iterancestors()):
+        return True
     return (el.tag in tags or el.get("role", "").lower() in roles or bool(_names(el) & names)
             or _hidden(el))
 
