@@ -1,7 +1,7 @@
-"""Stage 2, PDF: a publication's pages -> the same Lines the text extractors give.
+"""Reader of a PDF: a publication's pages -> the same Lines the other readers give.
 
-pdfplumber reads the words of each page with their positions; this module lays
-them out as the TAB layout would:
+pdfplumber reads the words of each page with their positions (`page_words`, the one
+place a page's words are made); this module lays them out as the TAB layout would:
 
 - Prose: one Line per printed line, its words joined by spaces, `cells` = (text,).
 - Tables with ruled cell borders (found by pdfplumber's table finder, lines
@@ -13,7 +13,10 @@ them out as the TAB layout would:
   to the column whose span holds its x-centre; the leading words that are not
   numbers form the name. Printed lines closer together than the table's row pitch
   form one row (a wrapped name and its numbers); where the layout leaves that in
-  doubt the lines are given one by one, and the table stage joins the name.
+  doubt the lines are given one by one, and the table stage joins the name. Which
+  printed lines form the table is the walk of walker.py.
+- Two tables side by side on one page (a landscape page of a typeset report): read one
+  after the other, the page split at the gutter after the left header's Total label.
 
 Header Lines have cells ("", label, ...), table rows (name, value, ...), the value
 cells in the header's positions; an empty cell is "". Lines are numbered 1..N over
@@ -24,7 +27,8 @@ number) keep their text for the prose but have an empty name cell, so that a
 table continued over a page break does not read them as rows.
 
 A file that cannot be read as a PDF with text raises BuildError naming it: no
-pdfplumber or pdfminer exception leaves this module.
+pdfplumber or pdfminer exception leaves this module. A text layer that does not decode
+to words (fonts without a mapping to characters) is refused saying so.
 """
 
 import bisect
