@@ -107,3 +107,26 @@ def test_one_table_walker():
 
     walks = [tables._Body, pdf._PageWalk, positional.TextWalk]
     assert all(issubclass(w, walker.Walk) and w.walk is walker.Walk.walk for w in walks)
+
+
+def test_a_pdfs_words_can_be_made_another_way():
+    """PdfReader.page_words is the one place a page's words are made: a reader that makes them
+    another way (OCR of a page whose text layer is missing or does not decode) is read the same."""
+    import pdfplumber
+
+    from norway_returns.reading.pdf import PdfReader, page_words
+
+    documents = Path(__file__).parent / "documents"
+    printed = documents / "2024-05-en-noborders-postscript.pdf"  # its text layer is character ids
+    with pytest.raises(BuildError, match="does not decode to words"):
+        PdfReader().read(printed, "raw/2024-05-en.pdf")
+    with pdfplumber.open(documents / "2024-05-en-noborders.pdf") as source:
+
+        class Recognised(PdfReader):  # words as a recogniser would give them: those of the same page
+            def page_words(self, page):
+                return page_words(source.pages[page.page_number - 1])
+
+        lines = Recognised().read(printed, "raw/2024-05-en.pdf")
+    expected = PdfReader().read(documents / "2024-05-en-noborders.pdf", "raw/2024-05-en.pdf")
+    assert [l.cells for l in lines] == [l.cells for l in expected]
+    assert any(l.cells[:1] == ("Syria",) for l in lines)

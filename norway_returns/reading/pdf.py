@@ -97,7 +97,7 @@ def page_words(page):
     return [w for w in words if w["text"].strip()]
 
 
-def _read_pages(path, name):
+def _read_pages(path, name, words_of=page_words):
     """[(page number, words, ruled tables)], every word's text NFKC-normalised (ligatures, spaces)."""
     import pdfplumber  # imported here: text-only builds do not need it
 
@@ -108,7 +108,7 @@ def _read_pages(path, name):
                 raise BuildError(name, None, f"{len(pdf.pages)} pages: too many for a monthly publication "
                                  f"(at most {MAX_PAGES})")
             for number, page in enumerate(pdf.pages, start=1):
-                words = page_words(page)
+                words = words_of(page)
                 tables = []
                 if page.edges:
                     for t in page.find_tables(RULED):
@@ -583,18 +583,23 @@ def _document_items(pages, name):
 
 
 class PdfReader(Reader):
-    """A PDF publication (pdfplumber)."""
+    """A PDF publication (pdfplumber). A subclass may make a page's words another way
+    (`page_words`: OCR of a page without a text layer) and is read the same."""
 
     suffixes = (".pdf",)
 
+    def page_words(self, page):
+        return page_words(page)
+
     def read(self, path, name):
-        return extract_pdf(path, name)
+        return extract_pdf(path, name, self.page_words)
 
 
-def extract_pdf(path, name):
-    """Lines of a PDF publication, numbered over the whole document; each knows its page."""
+def extract_pdf(path, name, words_of=page_words):
+    """Lines of a PDF publication, numbered over the whole document; each knows its page.
+    words_of(page): the words of a pdfplumber page (page_words)."""
     _check_file(path, name)
-    pages = _read_pages(path, name)
+    pages = _read_pages(path, name, words_of)
     items = _document_items(pages, name)
     # prose printed on several pages outside the tables: a running title, a page number
     seen = Counter(furniture_key(text) for _, kind, text, _ in items if kind == "prose")
