@@ -62,10 +62,13 @@ loadtest: $(INSTALLED)
 	$(BIN)/python tools/loadtest.py
 
 # The test documents of tests/documents/ (committed; `make test` does not need these tools):
-# Word documents (python-docx) saved as PDF by LibreOffice, HTML printed by Chromium, poppler's text.
+# Word documents (python-docx) saved as PDF by LibreOffice, HTML printed and saved by Chromium,
+# poppler's text, LaTeX (texlive-latex-base) and PostScript (ghostscript's ps2pdf).
 fixtures: $(INSTALLED) $(CHROMIUM)
 	command -v soffice >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libreoffice-writer-nogui fonts-liberation; }
 	command -v pdftotext >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq poppler-utils; }
+	command -v pdflatex >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq texlive-latex-base lmodern; }
+	command -v ps2pdf >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq ghostscript; }
 	$(BIN)/pip install --quiet 'python-docx>=1.1,<2'
 	$(BIN)/python tools/make_fixtures.py --out tests/documents
 

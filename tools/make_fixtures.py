@@ -18,15 +18,29 @@ and then laid out by the software a user really has:
   landscape with a large font;
 - the text poppler's `pdftotext -layout` makes of some of them (cells in columns by
   position), and plain `pdftotext` text (cells one after another: unreadable, and the
-  build must say so).
+  build must say so);
+- text copied from a Word PDF as a PDF viewer copies it (the layout of raw/2022-06-en.txt:
+  cells one space apart, the header's wrapped labels line by line, interleaved);
+- the article page as the police's news CMS renders it (make_web_pages.py: site header,
+  navigation, cookie banner, related links, footer; thead/tbody, row headers, &nbsp;,
+  data-label, scrolling regions; or a table typed in its editor), and as Chromium saves it
+  (its DOM once the page's scripts ran, `--dump-dom`), in English and Norwegian;
+- LaTeX (make_typeset.py; pdflatex, longtable): a numbered caption above its table
+  ("Table 1: ..."), or below it ("Tabell 2 – ..."), and both tables side by side on one
+  landscape page;
+- a Word PDF printed through PostScript (pdftops, ps2pdf): fonts without a mapping to
+  characters, a text layer of character ids; the build must refuse it, saying so.
+
+The six-category layout of 2025 is made in every form the older layouts are.
 
 tests/documents/documents.yml lists every document with the publication it was made
 from and what the build must do with it (build its cells exactly, or refuse it).
 
-    python tools/make_fixtures.py [--out tests/documents] [--only NAME ...]
+    python tools/make_fixtures.py [--out tests/documents] [--only PATTERN ...]
 """
 
 import dataclasses
+import fnmatch
 import datetime
 import html
 import re
@@ -43,6 +57,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import make_pdfs  # noqa: E402
+import make_typeset  # noqa: E402
+import make_web_pages  # noqa: E402
 
 LABELS = make_pdfs.LABELS
 SEEDS = ["2022-06-en.txt", "2024-03-no.txt", "2024-05-en.txt", "2025-02-en.txt"]
@@ -77,6 +93,9 @@ WORD = [
     ("2025-02-en.txt", "banded-norepeat"), ("2024-03-no.txt", "grid-norepeat"),
     ("2022-06-en.txt", "shaded"), ("2024-03-no.txt", "shaded"),
     ("2024-05-en.txt", "noborders-left"), ("2024-03-no.txt", "noborders-left"),
+    # the six-category layout of 2025 in every form the older ones come in
+    ("2025-02-en.txt", "banded"), ("2025-02-en.txt", "shaded"), ("2025-02-en.txt", "noborders-left"),
+    ("2025-02-en.txt", "grid-norepeat"),
 ]
 # a wrapped name cut by a page break (searched for by padding the prose)
 PAGEBREAK = [("2024-05-en.txt", "noborders"), ("2022-06-en.txt", "grid")]
@@ -91,7 +110,8 @@ PLAIN_HTML = {
                   "landscape, 14pt, numbers right-aligned"),
 }
 PLAIN_HTML_DOCUMENTS = [("2024-03-no.txt", "unstyled"), ("2024-05-en.txt", "unstyled"), ("2022-06-en.txt", "border1"),
-                        ("2024-05-en.txt", "landscape")]
+                        ("2024-05-en.txt", "landscape"), ("2025-02-en.txt", "unstyled"),
+                        ("2025-02-en.txt", "landscape")]
 # text made by poppler: (pdf document, -layout or plain)
 TEXTS = [
     ("2022-06-en-grid.pdf", "layout"), ("2024-03-no-noborders.pdf", "layout"),
@@ -100,7 +120,23 @@ TEXTS = [
     ("2022-06-en-pagebreak.pdf", "layout"), ("2024-03-no-shaded.pdf", "layout"),
     ("2024-05-en-noborders-left.pdf", "layout"),
     ("2022-06-en-noborders.pdf", "plain"), ("2024-03-no-grid.pdf", "plain"), ("2025-02-en-html.pdf", "plain"),
+    ("2025-02-en-grid.pdf", "layout"), ("2025-02-en-banded.pdf", "layout"), ("2025-02-en-shaded.pdf", "layout"),
+    ("2025-02-en-noborders-left.pdf", "layout"), ("2025-02-en-html-unstyled.pdf", "layout"),
 ]
+# text as a PDF viewer copies a table (the layout of raw/2022-06-en.txt): the header's labels
+# as they wrap in the PDF, line by line; a row's cells one space apart, an empty cell one
+# space more. Made from the Word PDF named (whose narrow cells wrap the long labels).
+COPIED = [("2025-02-en-noborders.pdf", "copied"), ("2025-02-en-grid.pdf", "copied"),
+          ("2024-05-en-noborders.pdf", "copied")]
+# the article page as the police's CMS serves it (make_web_pages.py), and as Chromium saves it
+PAGES = [("2024-05-en.txt", "page", False), ("2024-03-no.txt", "page", False), ("2022-06-en.txt", "page-editor", True),
+         ("2025-02-en.txt", "page", False)]
+SAVED = [("2024-05-en.txt", "page"), ("2024-03-no.txt", "page"), ("2025-02-en.txt", "page")]
+# typeset with LaTeX (make_typeset.py): (seed, name, caption below its table, both tables on one landscape page)
+LATEX = [("2022-06-en.txt", "latex", False, False), ("2024-03-no.txt", "latex-below", True, False),
+         ("2025-02-en.txt", "latex", False, False), ("2025-02-en.txt", "latex-side", False, True)]
+# printed through PostScript: a text layer that does not decode to words
+POSTSCRIPT = [("2024-05-en-noborders.pdf", "postscript")]
 
 
 def publication(file):
@@ -346,6 +382,53 @@ def pdftotext(pdf, out, layout):
     return out
 
 
+def _copied_header(pdf, table):
+    """The header of `table` as a PDF viewer copies it from `pdf`: its printed lines, top to
+    bottom, each line's words left to right (a label wrapped in its cell is cut into lines
+    that interleave with the other labels' lines)."""
+    import pdfplumber
+
+    first = table.rows[0][0]
+    with pdfplumber.open(pdf) as doc:
+        for page in doc.pages:
+            lines = (page.extract_text() or "").split("\n")
+            starts = [k for k, l in enumerate(lines) if l.strip() == table.title]
+            if not starts:
+                continue
+            k = starts[0] + 1
+            header = []
+            while k < len(lines) and not lines[k].startswith(first.split()[0]):
+                header.append(lines[k].strip())
+                k += 1
+            return header
+    raise click.ClickException(f"{pdf}: no title {table.title!r}")
+
+
+def copied_text(pdf, pub, out):
+    """`pub` as text copied from `pdf` in a PDF viewer, in the layout of raw/2022-06-en.txt."""
+    lines = [pub.title, ""] + [t for t in pub.prose_before]
+    for t in pub.tables:
+        lines += ["", t.title, ""] + _copied_header(pdf, t) + [""]
+        for name, cells in list(t.printed_rows()) + [(t.total_label, t.printed_total())]:
+            lines.append(" ".join([name] + [c or " " for c in cells]).rstrip())
+    lines += [""] + list(pub.prose_after)
+    Path(out).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return out
+
+
+def chromium_saved(page, out, url):
+    """`page` as Chromium saves it ("Webpage, Complete"): the document as the browser holds it
+    once its scripts have run (`--dump-dom`), marked with the address it was saved from."""
+    with tempfile.TemporaryDirectory() as profile:
+        dom = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                              "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                              f"--user-data-dir={profile}", "--dump-dom", page.as_uri()],
+                             check=True, capture_output=True, timeout=180).stdout.decode("utf-8")
+    doctype, _, rest = dom.partition("\n") if dom.lower().startswith("<!doctype") else ("<!DOCTYPE html>", "", dom)
+    Path(out).write_text(f"{doctype}\n<!-- saved from url=({len(url):04d}){url} -->\n{rest}", encoding="utf-8")
+    return out
+
+
 # --- the lot ---------------------------------------------------------------------------
 
 
@@ -360,14 +443,17 @@ def entry(name, pub, made_from, made_with, expect="build", why=None):
 @click.command()
 @click.option("--out", type=click.Path(file_okay=False), default=str(ROOT / "tests" / "documents"),
               show_default=True)
-@click.option("--only", help="Make only the documents whose name holds this text (the others stay listed).")
+@click.option("--only", multiple=True,
+              help="Make only the documents whose file name matches this pattern (fnmatch; repeatable); the "
+                   "others stay listed.")
 def main(out, only):
     """Make every test document and tests/documents/documents.yml."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     pubs = {f: publication(f) for f in SEEDS}
     entries = []
-    chosen = (lambda name: only in name) if only else (lambda name: True)
+    chosen = (lambda name: any(fnmatch.fnmatch(name, o) or fnmatch.fnmatch(_stem(name), o) for o in only)) \
+        if only else (lambda name: True)
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
         for file, v in WORD:
@@ -435,6 +521,8 @@ def main(out, only):
             entries.append(entry(name, pub, source["made_from"][4:], f"pdftotext (no -layout) of {pdf}",
                                  expect="refuse", why="cell positions are gone"))
         click.echo(name)
+    with tempfile.TemporaryDirectory() as work:
+        entries += _more(Path(work), out, pubs, chosen, {e["file"]: e for e in kept + entries})
     made = {e["file"] for e in entries}
     entries = [e for e in kept if e["file"] not in made] + entries
     header = ("# The test documents, made by tools/make_fixtures.py (`make fixtures`) from the\n"
@@ -444,6 +532,57 @@ def main(out, only):
                                        encoding="utf-8")
     total = sum(p.stat().st_size for p in out.iterdir())
     click.echo(f"{len(entries)} documents, {total / 1e6:.2f} MB in {out}")
+
+
+def _more(work, out, pubs, chosen, by_name):
+    """The documents of text copied from a viewer, web pages, LaTeX and PostScript."""
+    entries = []
+    for pdf, how in COPIED:
+        name = pdf.replace(".pdf", f"-{how}.txt")
+        if chosen(name):
+            seed = by_name[pdf]["made_from"][4:]
+            copied_text(out / pdf, pubs[seed], out / name)
+            entries.append(entry(name, pubs[seed], seed, f"text copied from {pdf} as a PDF viewer copies it: "
+                                 "space-aligned, the header's labels wrapped over lines"))
+            click.echo(name)
+    for seed, how, editor in PAGES:
+        name = f"{_stem(seed)}-{how}.html"
+        if chosen(name):
+            make_web_pages.cms_page(pubs[seed], LABELS[pubs[seed].language], out / name, editor=editor)
+            entries.append(entry(name, pubs[seed], seed, "web page as a news CMS renders it (header, navigation, "
+                                 "cookie banner, related links, footer; " + ("tables typed in its editor: no thead, "
+                                 "a first row of bold labels)" if editor else "thead/tbody, th scope=row, &nbsp;, "
+                                 "data-label, a scrolling region)")))
+            click.echo(name)
+    for seed, how in SAVED:
+        name = f"{_stem(seed)}-{how}-saved.html"
+        if chosen(name):
+            served = make_web_pages.cms_page(pubs[seed], LABELS[pubs[seed].language], work / f"{_stem(seed)}.html")
+            url = f"https://www.politiet.no/statistikk/{_stem(seed)}/"
+            chromium_saved(served, out / name, url)
+            entries.append(entry(name, pubs[seed], seed, "web page as Chromium saves it (--dump-dom, after its "
+                                 "scripts ran), from the CMS's page"))
+            click.echo(name)
+    for seed, how, below, side in LATEX:
+        name = f"{_stem(seed)}-{how}.pdf"
+        if chosen(name):
+            source = make_typeset.latex_document(pubs[seed], LABELS[pubs[seed].language], work / f"{_stem(name)}.tex",
+                                                 caption_below=below, side_by_side=side)
+            make_typeset.pdflatex(source, out / name)
+            what = ("both tables side by side on one landscape page" if side else
+                    "numbered caption below its table" if below else "numbered caption above its table")
+            entries.append(entry(name, pubs[seed], seed, f"LaTeX (pdflatex, longtable): {what}"))
+            click.echo(name)
+    for pdf, how in POSTSCRIPT:
+        name = pdf.replace(".pdf", f"-{how}.pdf")
+        if chosen(name):
+            seed = by_name[pdf]["made_from"][4:]
+            make_typeset.postscript_pdf(out / pdf, out / name)
+            entries.append(entry(name, pubs[seed], seed, f"{pdf} printed through PostScript (pdftops, "
+                                 "ps2pdf): fonts without a mapping to characters", expect="refuse",
+                                 why="the text layer does not decode to words"))
+            click.echo(name)
+    return entries
 
 
 if __name__ == "__main__":

@@ -26,7 +26,9 @@ from ..atomic import sweep, temp_path
 CACHE_ENV = "NORWAY_RETURNS_CACHE"
 PACKAGE = Path(__file__).parent.parent
 # What an extraction depends on besides the document.
-EXTRACTOR_MODULES = tuple(f"reading/{m}.py" for m in ("extract", "pdf", "tables", "vocabulary", "countries"))
+EXTRACTOR_MODULES = tuple(f"reading/{m}.py" for m in ("extract", "pdf", "lines", "layout", "header", "wrapped",
+                                                           "furniture", "reader", "walker", "tables", "vocabulary",
+                                                           "countries"))
 LIBRARIES = ("pdfplumber", "pdfminer.six")
 
 

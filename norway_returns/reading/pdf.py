@@ -1,7 +1,7 @@
-"""Stage 2, PDF: a publication's pages -> the same Lines the text extractors give.
+"""Reader of a PDF: a publication's pages -> the same Lines the other readers give.
 
-pdfplumber reads the words of each page with their positions; this module lays
-them out as the TAB layout would:
+pdfplumber reads the words of each page with their positions (`page_words`, the one
+place a page's words are made); this module lays them out as the TAB layout would:
 
 - Prose: one Line per printed line, its words joined by spaces, `cells` = (text,).
 - Tables with ruled cell borders (found by pdfplumber's table finder, lines
@@ -13,7 +13,10 @@ them out as the TAB layout would:
   to the column whose span holds its x-centre; the leading words that are not
   numbers form the name. Printed lines closer together than the table's row pitch
   form one row (a wrapped name and its numbers); where the layout leaves that in
-  doubt the lines are given one by one, and the table stage joins the name.
+  doubt the lines are given one by one, and the table stage joins the name. Which
+  printed lines form the table is the walk of walker.py.
+- Two tables side by side on one page (a landscape page of a typeset report): read one
+  after the other, the page split at the gutter after the left header's Total label.
 
 Header Lines have cells ("", label, ...), table rows (name, value, ...), the value
 cells in the header's positions; an empty cell is "". Lines are numbered 1..N over
@@ -24,23 +27,26 @@ number) keep their text for the prose but have an empty name cell, so that a
 table continued over a page break does not read them as rows.
 
 A file that cannot be read as a PDF with text raises BuildError naming it: no
-pdfplumber or pdfminer exception leaves this module.
+pdfplumber or pdfminer exception leaves this module. A text layer that does not decode
+to words (fonts without a mapping to characters) is refused saying so.
 """
 
 import bisect
-import functools
-import itertools
 import re
 import statistics
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from .countries import countries
 from ..errors import BuildError
-from .extract import Line
-from .tables import is_header_line
-from .vocabulary import header_phrases, load, norm, table_kind, total_labels
+from .furniture import furniture, furniture_key
+from .header import header_columns, is_header_text, is_label, is_table_header
+from .layout import VLine, printed_lines, spans, split_row
+from .lines import Line
+from .reader import Reader
+from .vocabulary import norm, table_kind, total_labels
+from .walker import FURNITURE, HEADER, OTHER, ROW, STOP, TITLE, TOTAL, Walk
+from .wrapped import join_label, join_name
 
 # A monthly publication has a handful of pages; far more is not one.
 MAX_PAGES = 200
@@ -50,14 +56,6 @@ RULED = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 # whose texts nearly touch (an HTML table printed with its default 1px padding); inside a
 # word, letters stand at most a few hundredths of their size apart.
 WORD_GAP = 0.1
-# Words whose tops differ by at most this much (points) stand on one printed line.
-LINE_TOLERANCE = 2.5
-_LETTER = re.compile(r"[^\W\d_]")
-
-
-def _is_number(text):
-    """A word that stands in a number column: no letters (digits, maybe stray marks)."""
-    return not _LETTER.search(text)
 
 
 # --- reading the file ------------------------------------------------------------
@@ -88,7 +86,18 @@ def _why(exc):
     return exc
 
 
-def _read_pages(path, name):
+def page_words(page):
+    """The words of a pdfplumber page as every reader of positions takes them: dicts with
+    text, x0, x1, top, bottom (points from the page's top left), the text NFKC-normalised
+    (ligatures, odd spaces). The one place a page's words are made: a page without a text
+    layer can be given words read another way (OCR) instead, and is read the same."""
+    words = page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance_ratio=WORD_GAP)
+    for w in words:
+        w["text"] = unicodedata.normalize("NFKC", w["text"])
+    return [w for w in words if w["text"].strip()]
+
+
+def _read_pages(path, name, words_of=page_words):
     """[(page number, words, ruled tables)], every word's text NFKC-normalised (ligatures, spaces)."""
     import pdfplumber  # imported here: text-only builds do not need it
 
@@ -99,10 +108,7 @@ def _read_pages(path, name):
                 raise BuildError(name, None, f"{len(pdf.pages)} pages: too many for a monthly publication "
                                  f"(at most {MAX_PAGES})")
             for number, page in enumerate(pdf.pages, start=1):
-                words = page.extract_words(keep_blank_chars=False, use_text_flow=False,
-                                           x_tolerance_ratio=WORD_GAP)
-                for w in words:
-                    w["text"] = unicodedata.normalize("NFKC", w["text"])
+                words = words_of(page)
                 tables = []
                 if page.edges:
                     for t in page.find_tables(RULED):
@@ -111,7 +117,7 @@ def _read_pages(path, name):
                         # top of a page, in its own grid
                         if rows and max(len(r) for r in rows) >= 2:
                             tables.append(rows)
-                pages.append((number, [w for w in words if w["text"].strip()], tables))
+                pages.append((number, words, tables))
                 page.close()
     except BuildError:
         raise
@@ -128,39 +134,35 @@ def _read_pages(path, name):
     if not any(words for _, words, _ in pages):
         raise BuildError(name, None, f"no text in the PDF ({len(pages)} page(s) of images or drawings only, "
                          "a scan?): it needs a text layer (OCR it) before it can be read")
+    _decodes(pages, name)
     return pages
 
 
+# A text layer that decodes to words is mostly letters and digits; one whose fonts carry
+# no mapping to characters reads as punctuation, control codes or pdfminer's "(cid:N)".
+UNDECODED = re.compile(r"\(cid:\d+\)")
+DECODED_SHARE = 0.6
+DECODED_FROM = 40  # characters: fewer say too little either way
+
+
+def _decodes(pages, name):
+    """Stop where the text layer does not decode to words, saying so (not "no table found")."""
+    text = " ".join(w["text"] for _, words, _ in pages for w in words)
+    lost = len(UNDECODED.findall(text))
+    chars = [ch for ch in UNDECODED.sub("", text) if not ch.isspace()]
+    total = len(chars) + lost
+    if total < DECODED_FROM:
+        return
+    good = sum(ch.isalnum() and ch.isprintable() for ch in chars)
+    if good < DECODED_SHARE * total:
+        sample = " ".join(w["text"] for w in pages[0][1][:6])[:40] if pages[0][1] else ""
+        raise BuildError(name, None, f"the PDF's text layer does not decode to words (it reads {sample!r}: "
+                         f"{100 * good // total}% letters and digits; its fonts carry no mapping to the "
+                         "characters, as when a document is printed through PostScript): OCR the document "
+                         "(e.g. `ocrmypdf --force-ocr`) and add the OCR'd PDF")
+
+
 # --- printed lines ---------------------------------------------------------------
-
-
-class VLine:
-    """A printed line: words at one height, left to right."""
-
-    def __init__(self, words):
-        self.words = sorted(words, key=lambda w: w["x0"])
-        self.top = min(w["top"] for w in words)
-        self.bottom = max(w["bottom"] for w in words)
-
-    @property
-    def text(self):
-        return " ".join(w["text"] for w in self.words)
-
-    @property
-    def height(self):
-        return self.bottom - self.top
-
-
-def _printed_lines(words):
-    out, current = [], []
-    for w in sorted(words, key=lambda w: (round(w["top"], 1), w["x0"])):
-        if current and abs(w["top"] - current[0]["top"]) > LINE_TOLERANCE:
-            out.append(VLine(current))
-            current = []
-        current.append(w)
-    if current:
-        out.append(VLine(current))
-    return out
 
 
 def _inside(word, bbox):
@@ -169,42 +171,8 @@ def _inside(word, bbox):
     return x0 <= cx <= x1 and top <= cy <= bottom
 
 
-def _join_known(parts, known):
-    """Text broken over printed lines, joined again: the joining `known` accepts, else the plainest.
-
-    At a break after a hyphen the hyphen may belong to the text ("Nord-Makedonia"),
-    or only to the line ("Elfenbens-kysten"); elsewhere the break is a space, or
-    nothing where a word too long for its cell was cut ("Herzegovi" "na").
-    """
-    parts = [p.strip() for p in parts if p.strip()]
-    if len(parts) <= 1:
-        return parts[0] if parts else ""
-    joins = {"-": lambda a, b: a + b, "- ": lambda a, b: a + " " + b, "": lambda a, b: a[:-1] + b,
-             " ": lambda a, b: a + " " + b, "+": lambda a, b: a + b}
-    options = [["-", "- ", ""] if first.endswith("-") else [" ", "+"] for first in parts[:-1]]
-    default = None
-    for seps in itertools.product(*options):
-        text = parts[0]
-        for sep, part in zip(seps, parts[1:]):
-            text = joins[sep](text, part)
-        default = default or text
-        if known(text):
-            return text
-    return default
-
-
-def join_name(parts):
-    """A country name wrapped over printed lines, joined so that it reads as a known name if it can."""
-    return _join_known(parts, countries().code)
-
-
-def join_label(parts):
-    """A column label wrapped over printed lines, joined so that it reads as a known header if it can."""
-    return _join_known(parts, lambda t: norm(t) in header_phrases())
-
-
 def _cell_text(words, name=False):
-    lines = [l.text for l in _printed_lines(words)] if words else []
+    lines = [l.text for l in printed_lines(words)] if words else []
     return join_name(lines) if name else join_label(lines)
 
 
@@ -244,13 +212,12 @@ def _grid_agrees(rows):
     labels, rows of one number (or none) per cell. Lines that are not a table's rules
     (shading of banded rows, a rule under some columns only) make cells that hold two
     numbers, or half a label; such a page is read by where its words stand."""
-    phrases = header_phrases()
     for _, cells in rows:
         values = [c for c in cells[1:] if c]
         if any(ch.isdigit() for c in values for ch in c):
             if any(len(c.split()) > 1 for c in values):
                 return False
-        elif any(norm(c) not in phrases for c in values):
+        elif any(not is_label(c) for c in values):
             return False
     return True
 
@@ -263,90 +230,18 @@ def _rows_beside(table, pool):
     top, bottom = min(b[1] for b in boxes), max(b[3] for b in boxes)
     height = statistics.median(max(c[3] for c in row if c) - min(c[1] for c in row if c)
                                for row in table if any(row))
+    # a word beside the grid by its centre: a row's box may overlap the grid's edge by a hair
     near = [w for w in pool if x0 <= (w["x0"] + w["x1"]) / 2 <= x1
-            and (bottom <= w["top"] < bottom + 1.5 * height or top - 1.5 * height < w["bottom"] <= top)]
-    for v in _printed_lines(near) if near else []:
-        split = _split_row(v)
+            and (bottom <= (w["top"] + w["bottom"]) / 2 < bottom + 1.5 * height
+                 or top - 1.5 * height < (w["top"] + w["bottom"]) / 2 <= top)]
+    for v in printed_lines(near) if near else []:
+        split = split_row(v)
         if split and split[1]:
             return True
     return False
 
 
 # --- tables without rules --------------------------------------------------------
-
-
-def _stacks(words):
-    """Header words grouped where they overlap horizontally (a label over several lines)."""
-    parent = list(range(len(words)))
-
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, a in enumerate(words):
-        for j in range(i + 1, len(words)):
-            b = words[j]
-            if abs(a["top"] - b["top"]) > LINE_TOLERANCE and a["x0"] < b["x1"] and b["x0"] < a["x1"]:
-                parent[find(i)] = find(j)
-    groups = {}
-    for i, w in enumerate(words):
-        groups.setdefault(find(i), []).append(w)
-    return sorted(groups.values(), key=lambda g: min(w["x0"] for w in g))
-
-
-def _label_text(words):
-    return join_label([l.text for l in _printed_lines(words)])
-
-
-def header_columns(block):
-    """Header printed lines -> [(label, x0, x1)], left to right, read with the header vocabulary."""
-    words = [w for line in block for w in line.words]
-    stacks = _stacks(words)
-    phrases = header_phrases()
-    labels, i = [], 0
-    while i < len(stacks):
-        for j in range(len(stacks), i, -1):
-            group = [w for s in stacks[i:j] for w in s]
-            if norm(_label_text(group)) in phrases:
-                break
-        else:
-            j, group = i + 1, stacks[i]  # not a known label: the table stage names it
-        labels.append((_label_text(group), min(w["x0"] for w in group), max(w["x1"] for w in group)))
-        i = j
-    return labels
-
-
-def _is_header_vline(vline, name):
-    return is_header_line(Line(name, 0, vline.text, (vline.text,)))
-
-
-def _split_row(vline):
-    """(name words, number words), or None where a word after a number is not a number."""
-    words = vline.words
-    k = 0
-    while k < len(words) and not _is_number(words[k]["text"]):
-        k += 1
-    rest = words[k:]
-    if any(not _is_number(w["text"]) for w in rest):
-        return None
-    return words[:k], rest
-
-
-def _spans(words):
-    """Where numbers stand: the x-ranges of number words merged where they overlap.
-
-    Right-aligned numbers share a right edge, centred ones a centre, so over a whole
-    table the numbers of one column overlap one another and not the next column's.
-    """
-    spans = []
-    for w in sorted(words, key=lambda w: w["x0"]):
-        if spans and w["x0"] <= spans[-1][1]:
-            spans[-1][1] = max(spans[-1][1], w["x1"])
-        else:
-            spans.append([w["x0"], w["x1"]])
-    return [tuple(s) for s in spans]
 
 
 def _apart(span, label):
@@ -366,12 +261,12 @@ class Columns:
     """
 
     def __init__(self, labels, numbers=()):
-        spans = _spans(numbers)
-        if spans and len(spans) == len(labels):
-            placed = [(l, x0, x1) for (l, _, _), (x0, x1) in zip(labels, spans)]
+        found = spans(numbers)
+        if found and len(found) == len(labels):
+            placed = [(l, x0, x1) for (l, _, _), (x0, x1) in zip(labels, found)]
         else:
             mine = {k: [] for k in range(len(labels))}
-            for span in spans:
+            for span in found:
                 mine[min(range(len(labels)), key=lambda k: _apart(span, labels[k]))].append(span)
             placed = [(l, min(s[0] for s in mine[k]), max(s[1] for s in mine[k])) if mine[k] else (l, x0, x1)
                       for k, (l, x0, x1) in enumerate(labels)]
@@ -416,7 +311,7 @@ def _header_block(seq, start, name):
     """The header lines of an unruled table from seq[start]: (block of VLines, index after it)."""
     block, j = [], start
     while j < len(seq) and seq[j].vline and not seq[j].furniture and seq[j].page == seq[start].page \
-            and _is_header_vline(seq[j].vline, name):
+            and is_header_text(seq[j].vline.text):
         v = seq[j].vline
         if block and v.top - block[-1].bottom > 2 * max(block[-1].height, 1):
             break
@@ -425,9 +320,73 @@ def _header_block(seq, start, name):
     return block, j
 
 
-def _is_table_header(labels):
-    known = [l for l, _, _ in labels if norm(l) in header_phrases()]
-    return len(labels) >= 2 and any(norm(l) in total_labels() for l in known)
+class _PageWalk(Walk):
+    """An unruled table's walk over the printed lines of the pages (walker.py): what is its
+    header, its rows, and what is only furniture or its title repeated at a page's head."""
+
+    other_ends = True  # a line that is no row (prose below the table) ends it
+    title_after_rows_ends = True  # a title below rows on the same page: the next table
+
+    def __init__(self, seq, name):
+        super().__init__(len(seq))
+        self.seq, self.name = seq, name
+        self.body, self.ends, self.labels = [], [], {}  # ends: where each entry ends in seq
+
+    def what(self, k):
+        it = self.seq[k]
+        if it.furniture:
+            return FURNITURE
+        if it.vline is None:
+            return STOP  # a ruled table
+        v = it.vline
+        if table_kind(v.text):
+            return TITLE
+        if is_header_text(v.text):
+            return HEADER
+        split = split_row(v)
+        if split is None:
+            return OTHER
+        if split[0] and norm(" ".join(w["text"] for w in split[0])) in total_labels():
+            return TOTAL
+        return ROW
+
+    def page(self, k):
+        return self.seq[k].page
+
+    def header_end(self, k):
+        block, after = _header_block(self.seq, k, self.name)
+        labels = header_columns(block)
+        if not is_table_header([l for l, _, _ in labels]):
+            return None
+        self.labels[k] = labels
+        return after
+
+    def too_far(self, k, rows):
+        """A page footer, or text below the table: farther below the last row than the row pitch."""
+        lines = [(self.seq[r].vline, split_row(self.seq[r].vline)) for r in rows]
+        return self.seq[k].vline.top - lines[-1][0].top > 1.8 * _pitch(lines)
+
+    def header(self, first, end):
+        self.body.append(("header", self.seq[first], self.labels[first]))
+        self.ends.append(end)
+
+    def _other(self, k):
+        self.body.append(("other", self.seq[k], None))
+        self.ends.append(k + 1)
+
+    def title(self, k):
+        self._other(k)  # the title repeated at the head of a page
+
+    def skipped(self, k, what):
+        self._other(k)  # page furniture
+
+    def row(self, k):
+        self.body.append(("row", self.seq[k], split_row(self.seq[k].vline)))
+        self.ends.append(k + 1)
+
+    def total(self, k):
+        self.row(k)
+        return None
 
 
 def _unruled_table(seq, start, name):
@@ -440,12 +399,12 @@ def _unruled_table(seq, start, name):
     """
     block, j = _header_block(seq, start, name)
     labels = header_columns(block)
-    if not _is_table_header(labels):
+    if not is_table_header([l for l, _, _ in labels]):
         return None
     # a table header is followed by rows: maybe the first lines of a wrapped name, then numbers
     ahead = [it for it in seq[j:j + 8] if not it.furniture][:4]
     for it in ahead:
-        split = _split_row(it.vline) if it.vline else None
+        split = split_row(it.vline) if it.vline else None
         if split is None:
             return None
         if split[1]:
@@ -454,47 +413,9 @@ def _unruled_table(seq, start, name):
         return None
 
     # the body: ("header", first item, labels), ("row", item, split), ("other", item)
-    body, ends = [("header", seq[start], labels)], [j]  # ends: where each entry ends in seq
-    rows_here, k = [], j  # rows_here: the rows of the current page, for the row pitch
-    while k < len(seq):
-        it = seq[k]
-        if it.furniture:
-            body.append(("other", it, None))
-            k += 1
-            ends.append(k)
-            continue
-        if it.vline is None:
-            break  # a ruled table
-        if rows_here and it.page != rows_here[-1][0].page:
-            rows_here = []
-        v = it.vline
-        if table_kind(v.text):
-            if rows_here:
-                break  # a title below rows on the same page: the next table
-            body.append(("other", it, None))  # the title repeated at the head of a page
-            k += 1
-            ends.append(k)
-            continue
-        if _is_header_vline(v, name):
-            block, after = _header_block(seq, k, name)
-            labels = header_columns(block)
-            if not _is_table_header(labels):
-                break
-            body.append(("header", it, labels))
-            k = after
-            ends.append(k)
-            continue
-        split = _split_row(v)
-        if split is None:
-            break
-        if rows_here and v.top - rows_here[-1][0].vline.top > 1.8 * _pitch([(r.vline, s) for r, s in rows_here]):
-            break  # a page footer, or text below the table
-        body.append(("row", it, split))
-        rows_here.append((it, split))
-        k += 1
-        ends.append(k)
-        if split[0] and norm(" ".join(w["text"] for w in split[0])) in total_labels():
-            break
+    walk = _PageWalk(seq, name)
+    walk.walk(start)
+    body, ends = walk.body, walk.ends
     while body[-1][0] == "other":  # furniture or a title after the last row is not the table's
         body.pop()
         ends.pop()
@@ -575,58 +496,51 @@ def _rows(run, columns):
 # --- the document ----------------------------------------------------------------
 
 
-def _furniture_key(text):
-    return re.sub(r"\d+", "#", norm(text))
+def _side_by_side(vlines):
+    """A page's printed lines as [above, left, right, below] where two tables stand side by
+    side (both headers on one printed line, each with its Total label), else None.
+
+    The gutter is where the left header's Total label ends and the right table begins;
+    the tables run over every printed line next to that header that no word crosses the
+    gutter on (a heading or a paragraph across the page does)."""
+    for h, v in enumerate(vlines):
+        totals = [k for k, w in enumerate(v.words) if norm(w["text"]) in total_labels()]
+        if len(totals) < 2 or not is_header_text(v.text) or totals[0] + 1 >= len(v.words):
+            continue
+        gutter = (v.words[totals[0]]["x1"] + v.words[totals[0] + 1]["x0"]) / 2
+
+        def crosses(line):
+            return any(w["x0"] < gutter < w["x1"] for w in line.words)
+
+        top = h
+        while top > 0 and not crosses(vlines[top - 1]):
+            top -= 1
+        end = h + 1
+        while end < len(vlines) and not crosses(vlines[end]):
+            end += 1
+        region = [w for line in vlines[top:end] for w in line.words]
+        left = [w for w in region if w["x1"] <= gutter]
+        right = [w for w in region if w["x0"] >= gutter]
+        if not left or not right:
+            continue
+        return [vlines[:top], printed_lines(left), printed_lines(right), vlines[end:]]
+    return None
 
 
-# Page furniture stands among the first or last lines of a page.
-FURNITURE_ZONE = 3
-
-
-def _mark_furniture(seq, name):
-    """Page furniture: a line at the head or foot of a page (a running title, "Side 3 av 5", a
-    page number) whose text, numbers aside, stands there on another page too. A line that
-    reads as a table's row (a country or the Total, and its numbers) or header is data,
-    never furniture, even where it stands in both tables."""
+def _mark_furniture(seq):
+    """Page furniture (furniture.py) among the printed lines of the pages."""
     pages = {}
     for it in seq:
         if it.vline:
             pages.setdefault(it.page, []).append(it)
-    zones = {p: items[:FURNITURE_ZONE] + items[-FURNITURE_ZONE:] for p, items in pages.items()}
-    seen = Counter()
-    for p, items in zones.items():
-        seen.update({_furniture_key(it.vline.text) for it in items})
-    for items in zones.values():
-        for it in items:
-            if seen[_furniture_key(it.vline.text)] < 2 or _is_header_vline(it.vline, name):
-                continue
-            split = _split_row(it.vline)
-            if split and names_a_row(" ".join(w["text"] for w in split[0])):
-                continue
-            it.furniture = True
-
-
-def names_a_row(name):
-    """Whether a line's leading words name a table's row: a country (or the first words of
-    a wrapped one), or the Total row. Such a line is data wherever it stands ("Page 3" or
-    a running title is not)."""
-    C = countries()
-    return bool(name) and bool(C.code(name) or C.is_prefix(name) or norm(name) in _name_tails()
-                               or norm(name) in total_labels())
-
-
-@functools.cache
-def _name_tails():
-    """The last words of every known country name, as they stand on a wrapped name's last line
-    ("Herzegovina", "of the Congo")."""
-    C = countries()
-    names = [row[k] for row in C.rows.values() for k in ("name_en", "name_no") if row.get(k)]
-    names += list(load("countries").get("aliases", {}))
-    tails = set()
-    for name in names:
-        n = norm(name)
-        tails.update(n[m.end():] for m in re.finditer(r"[ -]+", n))
-    return tails - {""}
+    items = list(pages.values())
+    shown = []
+    for page in items:
+        rows = [split_row(it.vline) for it in page]
+        shown.append([(it.vline.text, " ".join(w["text"] for w in r[0]) if r else None)
+                      for it, r in zip(page, rows)])
+    for p, k in furniture(shown):
+        items[p][k].furniture = True
 
 
 def _document_items(pages, name):
@@ -640,9 +554,16 @@ def _document_items(pages, name):
             if _grid_agrees(rows) and not _rows_beside(table, mine):
                 pool = mine
                 items += [Item(number, top, cells=cells) for top, cells in rows]
-        items += [Item(number, v.top, vline=v) for v in _printed_lines(pool)]
+        columns = _side_by_side(printed_lines(pool))
+        if columns:  # tables side by side: the lines above them, the left column, the right one, the lines below
+            above, *rest = columns
+            seq += sorted(items + [Item(number, v.top, vline=v) for v in above], key=lambda it: it.top)
+            for group in rest:
+                seq += [Item(number, v.top, vline=v) for v in group]
+            continue
+        items += [Item(number, v.top, vline=v) for v in printed_lines(pool)]
         seq += sorted(items, key=lambda it: it.top)
-    _mark_furniture(seq, name)
+    _mark_furniture(seq)
     out, i = [], 0
     while i < len(seq):
         it = seq[i]
@@ -650,7 +571,7 @@ def _document_items(pages, name):
             out.append((it.page, "row", it.cells, None))
             i += 1
             continue
-        if not it.furniture and _is_header_vline(it.vline, name):
+        if not it.furniture and is_header_text(it.vline.text):
             found = _unruled_table(seq, i, name)
             if found:
                 items, i = found
@@ -661,13 +582,27 @@ def _document_items(pages, name):
     return out
 
 
-def extract_pdf(path, name):
-    """Lines of a PDF publication, numbered over the whole document; each knows its page."""
+class PdfReader(Reader):
+    """A PDF publication (pdfplumber). A subclass may make a page's words another way
+    (`page_words`: OCR of a page without a text layer) and is read the same."""
+
+    suffixes = (".pdf",)
+
+    def page_words(self, page):
+        return page_words(page)
+
+    def read(self, path, name):
+        return extract_pdf(path, name, self.page_words)
+
+
+def extract_pdf(path, name, words_of=page_words):
+    """Lines of a PDF publication, numbered over the whole document; each knows its page.
+    words_of(page): the words of a pdfplumber page (page_words)."""
     _check_file(path, name)
-    pages = _read_pages(path, name)
+    pages = _read_pages(path, name, words_of)
     items = _document_items(pages, name)
     # prose printed on several pages outside the tables: a running title, a page number
-    seen = Counter(_furniture_key(text) for _, kind, text, _ in items if kind == "prose")
+    seen = Counter(furniture_key(text) for _, kind, text, _ in items if kind == "prose")
     lines = []
     for n, (page, kind, content, problem) in enumerate(items, start=1):
         if kind == "row":
@@ -675,6 +610,6 @@ def extract_pdf(path, name):
             text = "\t".join(cells)
         else:
             text = re.sub(r"\s+", " ", content).strip()
-            cells = ("",) if kind == "furniture" or seen[_furniture_key(text)] > 1 else (text,)
+            cells = ("",) if kind == "furniture" or seen[furniture_key(text)] > 1 else (text,)
         lines.append(Line(name, n, text, cells, problem, page=page))
     return lines

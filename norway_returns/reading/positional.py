@@ -17,13 +17,17 @@ running title, "Page 2 of 5") are page furniture: no cells.
 
 import re
 
+from .furniture import furniture as page_furniture
+from .header import header_columns, is_header_text
+from . import layout
+from .layout import VLine
 from .vocabulary import norm, total_labels
+from .walker import BLANK, FURNITURE, HEADER, ROW, TOTAL, Walk
 
 _TOKEN = re.compile(r"\S+")
 # a cell of a number column: digits, maybe with a stray point or mark
 _NUMBER = re.compile(r"[0-9][0-9.,]*|[^\w\s]")
 _LETTER = re.compile(r"[^\W\d_]")
-FURNITURE_ZONE = 3  # lines at a page's head or foot that may be furniture
 LINE_HEIGHT = 10  # a text line as points, for pdf.py's grouping of header words
 
 
@@ -67,30 +71,16 @@ def is_positional(texts):
     return wide * 5 >= len(rows) * 4
 
 
-def furniture(texts, page_starts, is_header):
-    """Indexes of lines that are page furniture (see the module's docstring); a table's
-    header or row is never furniture."""
-    from .pdf import _furniture_key, names_a_row
-
+def furniture(texts, page_starts):
+    """Indexes of lines that are page furniture (furniture.py); a table's header or row is
+    never furniture."""
     bounds = sorted(set([0] + list(page_starts) + [len(texts)]))
-    zones = []
-    for a, b in zip(bounds, bounds[1:]):
-        filled = [k for k in range(a, b) if texts[k].strip()]
-        zones.append(set(filled[:FURNITURE_ZONE] + filled[-FURNITURE_ZONE:]))
-    if len(zones) < 2:
-        return set()
-    seen = {}
-    for zone in zones:
-        for key in {_furniture_key(texts[k]) for k in zone}:
-            seen[key] = seen.get(key, 0) + 1
-    out = set()
-    for zone in zones:
-        for k in zone:
-            shape = row_shape(texts[k])
-            if seen[_furniture_key(texts[k])] >= 2 and not (shape and names_a_row(shape[0])) \
-                    and not is_header(texts[k]):
-                out.add(k)
-    return out
+    pages = [[k for k in range(a, b) if texts[k].strip()] for a, b in zip(bounds, bounds[1:])]
+    shown = []
+    for page in pages:
+        shapes = [row_shape(texts[k]) for k in page]
+        shown.append([(texts[k], shape[0] if shape else None) for k, shape in zip(page, shapes)])
+    return {pages[p][k] for p, k in page_furniture(shown)}
 
 
 def _gap(a, b):
@@ -135,9 +125,7 @@ def column_spans(numbers, reference):
     where the columns are expected). Spans of numbers that hold too few to be a column
     (a line shifted by the layout) are left out; a column with no numbers keeps its
     reference."""
-    from .pdf import _spans
-
-    spans = _spans(numbers)
+    spans = layout.spans(numbers)
     counts = [sum(1 for w in numbers if a <= w["x0"] and w["x1"] <= b) for a, b in spans]
     spans = _strongest(spans, counts, len(reference))
     at = align(spans, reference) or []
@@ -168,9 +156,7 @@ class TextColumns:
     def scaled(self, numbers):
         """The columns of a page without a header, where this page's numbers put them:
         these columns in proportion, the Total column (the rightmost) at its numbers."""
-        from .pdf import _spans
-
-        spans = _spans(numbers)
+        spans = layout.spans(numbers)
         right = (spans[-1][0] + spans[-1][1]) / 2 if spans else None
         ref = (self.spans[-1][0] + self.spans[-1][1]) / 2
         scale = right / ref if right and ref else 1.0
@@ -178,43 +164,69 @@ class TextColumns:
         return TextColumns(self.labels, column_spans(numbers, expected))
 
 
-def read_table(texts, page_starts, furn, is_header):
+class TextWalk(Walk):
+    """A table's walk over the lines of a text (walker.py): its header blocks, and its rows in
+    segments, one under each header and one for each page (a form feed) without one."""
+
+    def __init__(self, texts, page_starts=(), furn=frozenset()):
+        super().__init__(len(texts))
+        self.texts, self.starts, self.furn = texts, set(page_starts), furn
+        # segments: a header block (or a page break) and the rows under it
+        self.segments, self.current, self.new_page = [], None, False
+
+    def what(self, k):
+        t = self.texts[k]
+        if k in self.furn:
+            return FURNITURE
+        if not t.strip():
+            return BLANK
+        if is_header_text(t):
+            return HEADER
+        if is_total_row(t):
+            return TOTAL
+        return ROW
+
+    def header_end(self, k):
+        while k < self.n and (is_header_text(self.texts[k]) or not self.texts[k].strip()) and k not in self.furn:
+            k += 1
+        return k
+
+    def header(self, first, end):
+        block = [k for k in range(first, end) if self.texts[k].strip()]
+        self.current, self.new_page = dict(header=block, rows=[]), False
+        self.segments.append(self.current)
+
+    def skipped(self, k, what):
+        self.new_page = self.new_page or k in self.starts
+
+    def row(self, k):
+        self.new_page = self.new_page or k in self.starts
+        shape = row_shape(self.texts[k])
+        if shape is None:
+            return  # prose among the rows: a title repeated, a stray line
+        if self.new_page or self.current is None:
+            self.current, self.new_page = dict(header=None, rows=[]), False
+            self.segments.append(self.current)
+        self.current["rows"].append((k, shape))
+
+    def total(self, k):
+        self.row(k)
+        return None
+
+
+def read_table(texts, page_starts, furn):
     """Cells for each line of one table's lines (header to Total row) laid out by position.
 
     page_starts, furn: the indexes of lines that begin a page, and of page furniture.
     Returns [(cells or None, problem)] per line: None keeps the line as it is (blank,
     title, prose); furniture gets ("",).
     """
-    from .pdf import VLine, header_columns
-
     out = [(None, None)] * len(texts)
-    starts = set(page_starts)
-    # segments: a header block (or a page break) and the rows under it
-    segments, current, k, new_page = [], None, 0, False
-    while k < len(texts):
-        t = texts[k]
-        new_page = new_page or k in starts
-        if k in furn:
-            out[k] = (("",), None)
-            k += 1
-            continue
-        if is_header(t):
-            block = []
-            while k < len(texts) and (is_header(texts[k]) or not texts[k].strip()) and k not in furn:
-                if texts[k].strip():
-                    block.append(k)
-                k += 1
-            current, new_page = dict(header=block, rows=[]), False
-            segments.append(current)
-            continue
-        shape = row_shape(t)
-        if shape is not None and t.strip() and (new_page or current is None):
-            current, new_page = dict(header=None, rows=[]), False
-            segments.append(current)
-        if shape is not None and t.strip():
-            current["rows"].append((k, shape))
-        k += 1
-
+    for k in furn:
+        out[k] = (("",), None)
+    walk = TextWalk(texts, page_starts, furn)
+    walk.walk(0)
+    segments = walk.segments
     columns = None
     for seg in segments:
         numbers = [w for _, (_, nums) in seg["rows"] for w in nums]

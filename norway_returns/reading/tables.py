@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 
 from .countries import countries
 from ..errors import BuildError
-from .vocabulary import CONNECTING_WORDS, header_phrases, header_words, norm, table_kind, total_labels
+from .header import all_header_words, is_header_line, parse_header
+from .vocabulary import norm, table_kind, total_labels
+from .walker import BLANK, HEADER, ROW, TITLE, TOTAL, Walk
 
 _INT = re.compile(r"[0-9]+")
 POSITIONS_LOST = ("the table's cells have lost their positions (plain `pdftotext` without -layout prints a "
@@ -21,7 +23,6 @@ POSITIONS_LOST = ("the table's cells have lost their positions (plain `pdftotext
                   "`pdftotext -layout`, or add the PDF itself")
 # numbers alone on their lines after a table's title: a column printed cell after cell
 LONE_NUMBERS = 3  # ASCII digits only: OCR leaves look-alikes such as '۷'
-_WORD = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True)
@@ -74,91 +75,6 @@ class Table:
         return [c for c in self.columns if c != "total"]
 
 
-def _words(text):
-    return _WORD.findall(norm(text))
-
-
-def is_header_line(line):
-    """A line of column labels: no digits, and mostly words of the header vocabulary."""
-    if line.is_blank or any(ch.isdigit() for ch in line.text):
-        return False
-    words = [w for w in _words(line.text) if w not in CONNECTING_WORDS]  # "and", "og": names have them too
-    known = sum(w in header_words() for w in words)
-    return bool(words) and known * 2 >= len(words) and known > 0
-
-
-def _scan_phrases(text, line):
-    """Header text read left to right -> category codes (space-aligned layout)."""
-    words, codes, i = norm(text).split(), [], 0
-    phrases = header_phrases()
-    while i < len(words):
-        for j in range(len(words), i, -1):
-            code = phrases.get(" ".join(words[i:j]))
-            if code:
-                codes.append(code)
-                i = j
-                break
-        else:
-            raise BuildError(line.file, line.number, f"unknown column header {words[i]!r}")
-    return codes
-
-
-def _fragment_codes(fragment):
-    """Categories whose header contains `fragment` as whole words ('stay or entry')."""
-    f = f" {norm(fragment)} "
-    return {code for phrase, code in header_phrases().items() if f in f" {phrase} "}
-
-
-def _resolve_column(fragments, notes):
-    """One column's header fragments (line, text) -> its category code."""
-    phrases = header_phrases()
-    joined = norm(" ".join(t for _, t in fragments))
-    if joined in phrases:
-        return phrases[joined]
-    full = {phrases[norm(t)] for _, t in fragments if norm(t) in phrases}
-    if len(full) == 1:
-        code = full.pop()
-    else:
-        partial = [_fragment_codes(t) for _, t in fragments]
-        common = set.intersection(*partial) if partial and all(partial) else set()
-        if len(common) != 1:
-            line, text = next(((l, t) for l, t in fragments if norm(t) not in phrases), fragments[0])
-            raise BuildError(line.file, line.number, f"unknown column header {text!r}")
-        code = common.pop()
-    for line, text in fragments:
-        if norm(text) not in phrases and code not in _fragment_codes(text):
-            notes.append((line, f"header cell {text!r} not read; the column is {code}, by its other header lines"))
-    return code
-
-
-def parse_header(block, notes):
-    """Header lines -> column codes. TAB layouts keep columns; space layouts keep order."""
-    tabbed = any(len(l.cells) > 1 for l in block)
-    if not tabbed:
-        codes = _scan_phrases(" ".join(l.text for l in block), block[0])
-    else:
-        if any(l.cells[0] for l in block):
-            line = next(l for l in block if l.cells[0])
-            raise BuildError(line.file, line.number, f"header text {line.cells[0]!r} stands in the name column")
-        width = max(len(l.cells) for l in block)
-        codes = []
-        for p in range(1, width):
-            fragments = [(l, l.cells[p]) for l in block if p < len(l.cells) and l.cells[p]]
-            if fragments:
-                codes.append(_resolve_column(fragments, notes))
-    line = block[0]
-    for code in set(codes):
-        if codes.count(code) > 1:
-            raise BuildError(line.file, line.number, f"column {code} appears twice in the header")
-    if "total" not in codes:
-        raise BuildError(line.file, line.number, "the header has no Total (Sum) column")
-    if codes[-1] != "total":
-        raise BuildError(line.file, line.number, "the Total (Sum) column is not the last")
-    if len(codes) < 2:
-        raise BuildError(line.file, line.number, "the header names no category")
-    return codes
-
-
 def _header_block(lines, i):
     """The header lines starting at i (blank lines may stand between them), and the next index."""
     block, j = [], i
@@ -184,15 +100,27 @@ def reading(line, columns):
 
 
 def find_tables(lines):
-    """Every table of a document, each ending at its Total row."""
-    tables, titles, i = [], [], 0
+    """Every table of a document, each ending at its Total row.
+
+    A table's title stands above it, or (a typesetter's caption) right below its Total
+    row: where the first table has no title above it and a title follows it, every
+    table's title is the one below it.
+    """
+    tables, titles, i, end = [], [], 0, None  # end: the index after the last table's Total row
+    below = []  # per table: the titles that stand right after its Total row
     while i < len(lines):
         line = lines[i]
         kind = table_kind(line.text)
         if kind:
+            # right below a table whose title was not above it: a caption below its table
+            right_below = end is not None and not tables[0].titles and all(
+                l.is_blank or not any(l.cells) or table_kind(l.text) for l in lines[end:i])
             titles.append((kind, line))
-            _positions_kept(lines, i + 1)
-            _expect_header(lines, i + 1, kind, line)
+            if right_below:
+                below[-1].append((kind, line))
+            else:
+                _positions_kept(lines, i + 1)
+                _expect_header(lines, i + 1, kind, line)
             i += 1
             continue
         if not is_header_line(line):
@@ -210,9 +138,14 @@ def find_tables(lines):
             i = j
             continue
         table = Table(line.file, None, line.number, columns, notes=notes, titles=titles)
-        i = _read_body(lines, j, table)
+        i = end = _read_body(lines, i, table)
         tables.append(table)
+        below.append([])
         titles = []
+    if tables and not tables[0].titles and below[0]:  # captions below their tables
+        for t, mine in zip(tables, below):
+            t.titles[:] = [x for x in t.titles if x not in sum(below, [])] + mine
+        titles = [x for x in titles if x not in below[-1]]
     if titles:
         kind, line = titles[0]
         raise BuildError(line.file, line.number, f"the title of the table by {kind} is not followed by a table")
@@ -257,44 +190,66 @@ def _expect_header(lines, i, kind, title):
                          "English and Norwegian: see data/categories.yml)")
 
 
-def _read_body(lines, i, table):
-    """Rows up to and including the Total row; returns the index after it."""
-    columns = table.columns
-    while i < len(lines):
-        line = lines[i]
+class _Body(Walk):
+    """A table's walk over Lines (walker.py): its rows, titles and repeated headers, to its Total row."""
+
+    def __init__(self, lines, table, start):
+        super().__init__(len(lines))
+        self.lines, self.table, self.start, self.columns = lines, table, start, table.columns
+
+    def what(self, k):
+        line = self.lines[k]
         if line.is_blank:
-            i += 1
-            continue
-        kind = table_kind(line.text)
-        if kind:
-            table.titles.append((kind, line))
-            i += 1
-            continue
-        if is_header_line(line):  # the header repeated at the top of a page
-            block, j = _header_block(lines, i)
-            try:
-                columns = parse_header(block, table.notes)
-            except BuildError:
-                if not all(w in header_words() for l in block for w in _words(l.text)):
-                    raise
-                table.notes.append((line, "repeated page header is jumbled; the columns stay as before"))
-            i = j
-            continue
+            return BLANK
+        if table_kind(line.text):
+            return TITLE
+        if is_header_line(line):
+            return HEADER
         if norm(line.cells[0]) in total_labels():
-            total = reading(line, columns)
-            if table.total and _values(table.total) != _values(total):
-                raise BuildError(line.file, line.number, f"the Total row repeated at the foot of a page differs "
-                                 f"from the one at line {table.total.line.number}")
-            table.total = total
-            j = _footer_repeated(lines, i + 1, columns)
-            if j is not None:  # the table goes on after a header repeated on the next page
-                i = j
-                continue
-            table.columns = columns
-            return i + 1
-        table.body.append((line, columns))
-        i += 1
-    raise BuildError(table.file, table.first_line, "table ends without a Total (Sum) row")
+            return TOTAL
+        return ROW
+
+    def header_end(self, k):
+        return _header_block(self.lines, k)[1]
+
+    def header(self, first, end):
+        if first == self.start:
+            return  # the table's own header, read by find_tables
+        block = [l for l in self.lines[first:end] if not l.is_blank]  # the header repeated at the top of a page
+        try:
+            self.columns = parse_header(block, self.table.notes)
+        except BuildError:
+            if not all_header_words(block):
+                raise
+            self.table.notes.append((block[0], "repeated page header is jumbled; the columns stay as before"))
+
+    def title(self, k):
+        self.table.titles.append((table_kind(self.lines[k].text), self.lines[k]))
+
+    def row(self, k):
+        self.table.body.append((self.lines[k], self.columns))
+
+    def total(self, k):
+        line, table = self.lines[k], self.table
+        total = reading(line, self.columns)
+        if table.total and _values(table.total) != _values(total):
+            raise BuildError(line.file, line.number, f"the Total row repeated at the foot of a page differs "
+                             f"from the one at line {table.total.line.number}")
+        table.total = total
+        j = _footer_repeated(self.lines, k + 1, self.columns)
+        if j is not None:  # the table goes on after a header repeated on the next page
+            return j
+        table.columns = self.columns
+        return None
+
+
+def _read_body(lines, start, table):
+    """Rows up to and including the Total row of the table whose header begins at `start`;
+    returns the index after it."""
+    end, ended = _Body(lines, table, start).walk(start)
+    if not ended:
+        raise BuildError(table.file, table.first_line, "table ends without a Total (Sum) row")
+    return end
 
 
 def _values(reading):

@@ -78,9 +78,17 @@ def total_labels():
     return {norm(h) for h in load("categories")["total_headers"]}
 
 
+@functools.cache
+def _caption_label():
+    """A caption's label and number before a title ("table 1:", "tabell 2 -")."""
+    labels = "|".join(re.escape(norm(l)) for l in load("categories")["caption_labels"])
+    return re.compile(rf"(?:{labels})\s*[0-9]+[a-z]?(?:\.[0-9]+)*\s*[:.\-]?\s+")
+
+
 def table_kind(text):
     """The kind a title line names, or None if the line is not a table title."""
     t = norm(text)
+    t = _caption_label().sub("", t, count=1) if _caption_label().match(t) else t
     if not any(t.startswith(s) for s in load("categories")["title_starts"]):
         return None
     for kind, endings in load("categories")["kinds"].items():
