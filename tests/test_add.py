@@ -28,29 +28,6 @@ import make_fixtures  # noqa: E402
 PROGRAM = str(Path(sys.executable).with_name("norway-returns"))
 
 
-def _html_reader():
-    """Whether the build reads a web page's tables (reading/: the HTML reader)."""
-    import tempfile
-
-    from norway_returns.errors import BuildError
-    from norway_returns.reading.extract import extract_file
-
-    with tempfile.TemporaryDirectory() as tmp:
-        page = Path(tmp) / "page.html"
-        page.write_text("<!doctype html><html><body><p>x</p></body></html>", encoding="utf-8")
-        try:
-            extract_file(page, "raw/page.html")
-        except BuildError as e:
-            return "no extractor" not in e.message
-        return True
-
-
-# A test of a publication's web page: it passes once the build reads web pages (the HTML
-# reader); until then it must fail, with "no extractor for .html" (strict).
-needs_html_reader = pytest.mark.xfail(not _html_reader(), strict=True,
-                                      reason="the build reads no web page yet (no extractor for .html)")
-
-
 def publication_page(name, folder):
     """A publication's web page: its title, prose and both tables as HTML (make_fixtures)."""
     return make_fixtures.html_document(make_pdfs.from_text(SEEDS, name), Path(folder) / f"{name[:10]}.html")
@@ -192,7 +169,7 @@ def test_refusals_leave_raw_as_it_was(home, tmp_path):
     # a web page that is no publication (its title, but no tables): read as a page, and refused
     page = tmp_path / "page.txt"
     page.write_text("<!DOCTYPE html><html><body>Statistics for May 2024</body></html>", encoding="utf-8")
-    assert_refused(add(page, cwd=home), before, *keep, message=f"{page}: ")
+    assert_refused(add(page, cwd=home), before, *keep, message="raw/2024-05-en.html: no table by nationality found")
     docx = tmp_path / "table.docx"
     docx.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
     assert_refused(add(docx, cwd=home), before, *keep, message="an office document")
@@ -280,7 +257,6 @@ def test_adding_from_a_url(home, server):
     assert (home / "raw" / "2025-02-en.txt").read_bytes() == (SEEDS / "2025-02-en.txt").read_bytes()
 
 
-@needs_html_reader
 def test_adding_a_publications_web_page(home, server):
     url = f"{server}/statistics/february-2025/"
     result = add(url, cwd=home)

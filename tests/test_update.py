@@ -16,7 +16,7 @@ import threading
 import pytest
 import yaml
 
-from test_add import (PROGRAM, SEEDS, add, home, make_pdfs, needs_html_reader, publication_page,  # noqa: F401
+from test_add import (PROGRAM, SEEDS, add, home, make_pdfs, publication_page,  # noqa: F401
                       snapshot)
 
 NAV = """<header class="site-header"><nav aria-label="Hovedmeny"><ul>
@@ -195,7 +195,6 @@ def test_a_listing_that_is_not_one_is_a_message(home, site, path, message):
     assert list((home / "raw").iterdir()) == []
 
 
-@needs_html_reader
 def test_update_adds_a_publication_that_is_a_web_page(home, site):
     result = update(site + "/en/statistics/", cwd=home)
     assert result.returncode == 0, result.stdout + result.stderr
