@@ -27,7 +27,7 @@ from .errors import BuildError
 from .reading.cache import cache_root
 from .reading.download import fetch, is_url, kind_of
 from .reading.extract import extract_file
-from .reading.sources import MAX_DOCUMENT_BYTES, NOT_DOCUMENTS, check_period, load_yaml_list, sha256
+from .reading.sources import MAX_DOCUMENT_BYTES, check_period, load_yaml_list, sha256
 from .reading.title import read_title
 from .reading.workers import Readers
 from .writing.manifest import with_entry
