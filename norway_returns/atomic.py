@@ -19,6 +19,7 @@ import shutil
 from pathlib import Path
 
 from .errors import BuildError
+from .reading.sources import sha256 as sha256_of
 
 
 def temp_path(path):
@@ -168,16 +169,6 @@ MARKER = ".norway-returns-output.json"
 
 class FolderRefused(BuildError):
     """A folder a command will not replace: it holds what the command did not write."""
-
-
-def sha256_of(path):
-    import hashlib
-
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _files(folder):
