@@ -92,13 +92,15 @@ def test_an_add_waits_for_a_build_holding_raw(home):
     fcntl.flock(fd, fcntl.LOCK_SH)  # as a build reading raw/ holds it
     try:
         proc = start_add(PAIR[0], home)
-        time.sleep(2)
+        # it says it waits (its first word on stderr), and it does, however slow the machine
+        said = proc.stderr.readline()
+        time.sleep(1)
         assert proc.poll() is None  # waiting
     finally:
         os.close(fd)
     out, err = proc.communicate(timeout=300)
     assert proc.returncode == 0, err
-    assert "raw/: in use by another command (add, update or build); waiting for it to finish" in err
+    assert "raw/: in use by another command (add, update or build); waiting for it to finish" in said + err
     # and one that cannot wait long enough is refused, with a message
     fd = os.open(home / "raw", os.O_RDONLY)
     fcntl.flock(fd, fcntl.LOCK_EX)
