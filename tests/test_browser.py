@@ -14,7 +14,6 @@ from playwright.sync_api import sync_playwright
 
 from conftest import ROOT
 
-
 CHROMIUM = "/usr/bin/chromium"  # Debian's, installed by the Makefile
 # No background connections: the machine's network is closed and they only slow it down.
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",

@@ -14,7 +14,6 @@ from norway_returns.build import build
 from test_build import assert_stopped
 
 
-
 def state(path):
     """(integrity, publications, cells) of a database file."""
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)

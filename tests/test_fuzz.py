@@ -5,7 +5,6 @@ own BuildError (a message naming the file and line): never another exception.
 `make test` runs a few thousand examples; `make fuzz` runs many more.
 """
 
-import pytest
 import os
 
 from hypothesis import HealthCheck, given, settings
@@ -18,7 +17,6 @@ from norway_returns.reading.figures import read_figures
 from norway_returns.checking.reconcile import reconcile_table
 from norway_returns.reading.sources import read_manifest
 from norway_returns.reading.tables import find_tables
-
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2000"))
 DOCUMENTS = {d.path.name: d for d in read_manifest(ROOT / "raw")}

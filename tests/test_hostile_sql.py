@@ -15,7 +15,6 @@ import pytest
 
 from norway_returns.site.serve import SETTINGS
 
-
 LIMIT_S = SETTINGS["sql_time_limit_ms"] / 1000
 # How long past the limit a stopped query may take to answer on a busy machine (they
 # answer in 2.1-2.4 s when it is idle, 4.3 s once on a machine loaded four times over

@@ -1,10 +1,8 @@
 """`make publish-files`: the generated deployment directory serves the site."""
 
-import pytest
 import re
 import shlex
 import subprocess
-import time
 from pathlib import Path
 
 import httpx
@@ -12,7 +10,7 @@ import pytest
 
 from conftest import ROOT
 from norway_returns.site import publish
-from norway_returns.site.serve import free_port
+from norway_returns.site.serve import free_port, running_command
 
 
 
@@ -37,15 +35,9 @@ def test_generated_directory_serves_the_site(built, tmp_path):
     cmd = shlex.split(re.search(r"^CMD (.*)$", dockerfile, re.M)[1])
     port = free_port()
     cmd = [str(venv / "datasette")] + [{"$PORT": str(port), "0.0.0.0": "127.0.0.1"}.get(a, a) for a in cmd[1:]]
-    proc = subprocess.Popen(cmd, cwd=directory, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                page = httpx.get(f"{base}/", timeout=2)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+    base = f"http://127.0.0.1:{port}"
+    with running_command(cmd, base, "the published copy", cwd=directory):
+        page = httpx.get(f"{base}/", timeout=30)
         assert page.status_code == 200 and "Forced returns from Norway" in page.text
         rows = httpx.get(f"{base}/returns/returns.json", params={
             "period": "2025-02", "kind": "nationality", "country": "UKR", "category": "dublin",
@@ -62,9 +54,6 @@ def test_generated_directory_serves_the_site(built, tmp_path):
         package = httpx.get(f"{base}/package/datapackage.json").json()
         assert package["version"] == "2025-02" and len(package["resources"]) == len(list((directory / "package").glob("*.csv")))
         assert httpx.get(f"{base}/returns.db").content == (directory / "returns.db").read_bytes()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 PROGRAM = str(Path(__import__("sys").executable).with_name("norway-returns"))

@@ -18,7 +18,6 @@ from site_helpers import DATABASE, ROOT, Site, database_metadata, live_view, ser
 sys.path.insert(0, str(ROOT / "tools"))
 from loadtest import grow  # noqa: E402
 
-
 # what the grown database holds: 4 publications plus 36 synthetic months, less the
 # four months the publications already are
 YEARS = 3

@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import sys
 import venv
-from pathlib import Path
 
 import httpx
 import pytest
