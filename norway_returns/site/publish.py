@@ -17,7 +17,7 @@ import shlex
 import subprocess
 import sys
 import tempfile
-from importlib.metadata import distribution, version
+from importlib.metadata import distributions, version
 from pathlib import Path
 
 import click
@@ -42,7 +42,9 @@ def installed_from():
     """How this project was installed here (PEP 610's direct_url.json): a pip requirement
     for the image, and whether it must be built into a wheel first (a checkout, a file, a
     repository) or is on an index (None: `norway-returns==VERSION`)."""
-    text = distribution(PROJECT).read_text("direct_url.json")
+    # the installed distribution's record: a checkout's own egg-info (which setuptools leaves
+    # in the source folder, found first when the folder is on sys.path) has none
+    text = next((t for d in distributions(name=PROJECT) if (t := d.read_text("direct_url.json"))), None)
     if not text:
         return None
     direct = json.loads(text)
