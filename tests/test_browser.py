@@ -23,6 +23,12 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "-
 
 
 @pytest.fixture(scope="module")
+def site(served_site):
+    """The site on a port of its own, as `make serve` runs it (conftest.served_site)."""
+    return served_site
+
+
+@pytest.fixture(scope="module")
 def shots(tmp_path_factory):
     if os.environ.get("SCREENSHOTS") == "docs":
         return ROOT / "docs" / "screenshots"
