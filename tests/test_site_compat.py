@@ -151,3 +151,19 @@ def test_no_private_name_of_datasette_or_pluggy_outside_the_compatibility_module
             if isinstance(node, ast.Import):
                 assert not any(a.name.split(".")[0] in ("datasette", "pluggy") for a in node.names), \
                     f"{path.name}:{node.lineno}"
+
+
+def test_vega_on_demand_relies_on_pluggy_hook_callers_internals_and_the_plugins_hooks():
+    import datasette_vega
+    for name in compat.VEGA_HOOKS:
+        hook = getattr(pm.hook, name)
+        for attr in ("_remove_plugin", "get_hookimpls"):
+            assert hasattr(hook, attr), (name, attr)
+        impls = [i for i in hook.get_hookimpls() if getattr(i.plugin, "__name__", None) == compat.VEGA]
+        impls += [i for n, i in compat._vega_removed.items() if n == name]
+        assert impls, name
+        # its hooks take no argument and name its static files, one script and one stylesheet
+        assert inspect.signature(getattr(datasette_vega, name)).parameters == {}
+    urls = datasette_vega.extra_js_urls() + datasette_vega.extra_css_urls()
+    assert [u.rsplit(".", 1)[-1] for u in urls] == ["js", "css"]
+    assert all(u.startswith("/-/static-plugins/datasette_vega/") for u in urls)

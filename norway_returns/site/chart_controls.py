@@ -13,7 +13,8 @@ load nothing of it.
 import json
 
 # datasette-vega starts on DOMContentLoaded (it finds the page's JSON link and its rows
-# table then); loaded later, its listener is called at once.
+# table then); while its script runs, a listener for it is called at once if the event has
+# passed (the script may run before or after it).
 LOADER = """
 (() => {
   const files = %(files)s;
@@ -30,8 +31,7 @@ LOADER = """
     }
     const add = document.addEventListener;
     document.addEventListener = function (type, listener, options) {
-      if (type !== "DOMContentLoaded") return add.call(this, type, listener, options);
-      document.addEventListener = add;
+      if (type !== "DOMContentLoaded" || document.readyState === "loading") return add.call(this, type, listener, options);
       listener.call(document, new Event("DOMContentLoaded"));
     };
     const script = document.createElement("script");
