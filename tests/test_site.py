@@ -33,10 +33,10 @@ FACET_NAMES = {"country": "country_name", "category": "category_label"}
 # Every canned query, with parameters that select something; each is also run with
 # every parameter left empty.
 QUERY_EXAMPLES = {
-    "country_profile": {"country": "UKR", "kind": "nationality"},
+    "country_profile": {"country": "UKR", "kind": "nationality", "since": ""},
     "top_countries": {"period": "2024-03", "kind": "destination", "limit": "5"},
     "period_summary": {"period": "2024-03"},
-    "nationality_vs_destination": {"country": "UKR"},
+    "nationality_vs_destination": {"country": "UKR", "since": ""},
     "cell_checks": {"period": "2024-05", "kind": "nationality", "country": "LBY"},
     "publications_feed": {},
 }
@@ -318,6 +318,30 @@ def test_period_summary(web, conn):
     assert march["convicted_in_month"] == 59
     assert march["minors_in_month"] == 17
     assert march["ytd_table_total"] == march["ytd_total"] == 554
+
+
+def test_the_country_queries_show_the_latest_twelve_publications_or_those_since_a_month(tmp_path):
+    """At 20 years of months a page of every row would grow with the archive: bounded."""
+    import sys
+    sys.path.insert(0, str(ROOT / "tools"))
+    from loadtest import grow  # the load test's synthetic months
+    db = tmp_path / "returns.db"
+    build(raw=ROOT / "raw", db_path=db, views=VIEWS_DIR)
+    grow(db, 3)
+    web = Site(db, settings=serve_settings())
+    try:
+        periods = [r["period"] for r in web.rows(f"/{DATABASE}/publications?_sort=period&_size=max")]
+        latest = sorted(set(periods))[-12:]
+        rows = web.rows(f"/{DATABASE}/country_profile?country=UKR&kind=nationality")
+        assert sorted({r["period"] for r in rows}) == latest
+        since = web.rows(f"/{DATABASE}/country_profile?country=UKR&kind=nationality&since=2024-01")
+        assert min(r["period"] for r in since) >= "2024-01" and len(since) > len(rows)
+        both = web.rows(f"/{DATABASE}/nationality_vs_destination?country=UKR")
+        assert sorted({r["period"] for r in both}) == latest
+        # the real figure is there still: Ukraine's Dublin returns by nationality, Jan-Feb 2025
+        assert one(both, period="2025-02", category="dublin")["by_nationality"] == 20
+    finally:
+        web.close()
 
 
 def test_nationality_vs_destination(web):
