@@ -9,7 +9,7 @@ is the site's one implementation of it and says, in order, which module does the
 | startup               | internals patched where written for; names, front page     | compat, cells, source_viewer |
 | prepare_connection    | bounds on every SQLite connection                          | sqlite_limits   |
 | prepare_jinja2_environment | the dashboards' pages from the site's templates, their preloads | dashboard_pages |
-| asgi_wrapper          | prefix, kept pages, gzip, cache headers, whole-table CSV   | middleware      |
+| asgi_wrapper          | prefix, kept pages, gzip, cache headers, whole-table CSV, JSON facets when asked | middleware, json_facets |
 | register_routes       | /raw/FILE and the source viewer /-/source/FILE             | source_viewer   |
 | render_cell           | sources linked, codes named, why a cell was repaired      | cells           |
 | extra_template_vars   | the front page's headline; the table page's CSV link       | front_page, csv_stream |
