@@ -21,6 +21,8 @@ is the site's one implementation of it and says, in order, which module does the
 serve.py and publish.py are the `norway-returns serve` and `publish` commands.
 """
 
+import sys
+
 from datasette import hookimpl
 
 from . import cells, chart_controls, compat, csv_stream, dashboard_pages, dashboards, errors, front_page, middleware, source_viewer, sqlite_limits
@@ -87,3 +89,6 @@ def extra_css_urls(datasette):
 @hookimpl
 def handle_exception(exception):
     return errors.as_client_error(exception)
+
+
+compat.register_whole(sys.modules[__name__])  # with its hooks, even when imported before Datasette

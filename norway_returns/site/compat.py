@@ -39,7 +39,7 @@ from .sqlite_limits import HEAP_LIMIT_MB
 
 __all__ = ["DatasetteError", "QueryInterrupted", "Results", "add_cors_headers", "escape_sqlite",
            "path_from_row_pks", "path_with_format", "sqlite_timelimit", "static_mount", "table_sort",
-           "watch_interruptions", "vega_files", "apply", "PATCHES"]
+           "watch_interruptions", "vega_files", "register_whole", "apply", "PATCHES"]
 
 ENV = "NORWAY_RETURNS_COMPAT"
 
@@ -130,6 +130,22 @@ def _mark(datasette, name):
     if not hasattr(datasette, "norway_returns_patches"):
         datasette.norway_returns_patches = set()
     datasette.norway_returns_patches.add(name)
+
+
+def register_whole(module):
+    """The site's plugin registered with its hooks, however it was first imported.
+
+    Imported before Datasette has loaded its plugins (`from norway_returns.site.serve import
+    ...` in a script or a test, before anything imports Datasette), this package's first
+    import of Datasette's plugin manager loads the `datasette` entry points, which import
+    this package again while it is half made, and register it with none of its hooks: every
+    page then served without the site. Called at the end of the package, once the hooks
+    are defined, this registers it again under the same name (its distribution, which
+    pluggy keeps by the module, is unchanged)."""
+    if pm.is_registered(module) and not pm.get_hookcallers(module):
+        name = pm.get_name(module)
+        pm.unregister(module)
+        pm.register(module, name)
 
 
 # ------------------------------------------------------------------------------ patches
