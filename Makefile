@@ -15,7 +15,7 @@ SOURCES := $(wildcard raw/*) $(wildcard norway_returns/*.py norway_returns/*/*.p
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install build serve test test-fast screenshots fuzz bench bench-compat publish-files package loadtest fixtures clean
+.PHONY: install build serve test test-fast screenshots fuzz bench bench-compat bench-pages publish-files package loadtest fixtures clean
 
 install: $(INSTALLED)
 
@@ -55,6 +55,11 @@ bench: $(INSTALLED)
 # and without it, in one run (not part of `make test`).
 bench-compat: $(INSTALLED)
 	$(BIN)/python bench/compat.py
+
+# What a first-time reader's browser downloads and waits for, page by page, in Chromium on an
+# emulated phone-grade link, against a one-chart page (not part of `make test`).
+bench-pages: $(INSTALLED) $(CHROMIUM)
+	$(BIN)/python bench/pages.py
 
 # Load test (not part of `make test`): wrk against the site as `make serve` runs it.
 loadtest: $(INSTALLED)

@@ -93,8 +93,9 @@ def run_cli(*args, cwd=ROOT, env=None):
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory, built):
-    """The site served as `make serve` serves it, on a free port: (base URL, db path, process)."""
+def served_site(tmp_path_factory, built):
+    """The site served as `make serve` serves it, on a free port: (base URL, db path, process).
+    (The browser and hostile-SQL tests name it `site`; `site` elsewhere is the in-process one.)"""
     from norway_returns.site import serve
 
     folder = tmp_path_factory.mktemp("site")

@@ -21,6 +21,12 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "-
 
 
 @pytest.fixture(scope="module")
+def site(served_site):
+    """The site on a port of its own, as `make serve` runs it (conftest.served_site)."""
+    return served_site
+
+
+@pytest.fixture(scope="module")
 def shots(tmp_path_factory):
     if os.environ.get("SCREENSHOTS") == "docs":
         return ROOT / "docs" / "screenshots"
@@ -247,3 +253,37 @@ def test_the_site_under_a_base_url(browser, built, tmp_path):
             assert re.fullmatch(r"/data/v-[0-9a-f]{12}/-/dashboards/overview", href), href
         finally:
             page.close()
+
+
+# ------------------------------------------------ what each page loads
+
+def requests_of(page, go):
+    urls = []
+    listener = lambda r: urls.append(r.url)  # noqa: E731
+    page.on("request", listener)
+    try:
+        go()
+    finally:
+        page.remove_listener("request", listener)
+    return urls
+
+
+def test_chart_controls_load_when_opened(page):
+    urls = requests_of(page, lambda: page.goto(page.base + "/returns/convicted_share?_sort=period"))
+    assert not [u for u in urls if "datasette_vega" in u]  # a table page draws no chart by itself
+    urls = requests_of(page, lambda: (page.get_by_role("button", name="Show charting options").click(),
+                                      page.wait_for_selector("select[name=y_column]", timeout=15000)))
+    assert [u for u in urls if "datasette_vega" in u and u.endswith(".js")]
+    # the plugin's controls in place of the button, over the page's columns (a chart drawn
+    # from them: test_a_view_through_its_chart_link)
+    assert "convicted_in_month" in page.eval_on_selector("select[name=y_column]", "e => e.innerText")
+    assert page.get_by_role("button", name="Show charting options").count() == 0
+
+
+def test_a_dashboard_loads_neither_chart_controls_nor_leaflet_and_its_data_once(page):
+    urls = requests_of(page, lambda: open_dashboard(page, "/-/dashboards/overview?period=2024-05&kind=nationality", 5))
+    assert not [u for u in urls if "datasette_vega" in u or "leaflet" in u]
+    data = [u for u in urls if ".json?sql=" in u]
+    # each chart's rows asked for once: the preload of the head is the request the chart uses
+    assert len(data) == len(set(data)) >= 8
+    assert len([u for u in urls if u.endswith("countries-110m.json")]) == 1

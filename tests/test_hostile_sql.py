@@ -40,6 +40,12 @@ HOSTILE = {
 }
 
 
+@pytest.fixture(scope="module")
+def site(served_site):
+    """The site on a port of its own, as `make serve` runs it (conftest.served_site)."""
+    return served_site
+
+
 # Queries whose every step is costly: a function over a string built per row, a sort or
 # a set of large values. Datasette's time limit is a progress handler, called once per
 # thousand SQLite instructions: alone it let each of these run for 10 s to hours

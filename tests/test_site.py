@@ -33,10 +33,10 @@ FACET_NAMES = {"country": "country_name", "category": "category_label"}
 # Every canned query, with parameters that select something; each is also run with
 # every parameter left empty.
 QUERY_EXAMPLES = {
-    "country_profile": {"country": "UKR", "kind": "nationality"},
+    "country_profile": {"country": "UKR", "kind": "nationality", "since": ""},
     "top_countries": {"period": "2024-03", "kind": "destination", "limit": "5"},
     "period_summary": {"period": "2024-03"},
-    "nationality_vs_destination": {"country": "UKR"},
+    "nationality_vs_destination": {"country": "UKR", "since": ""},
     "cell_checks": {"period": "2024-05", "kind": "nationality", "country": "LBY"},
     "publications_feed": {},
 }
@@ -179,7 +179,9 @@ def test_default_facets_render_without_errors(web, db_meta):
     for name, meta in db_meta["tables"].items():
         if not meta.get("facets"):
             continue
-        data = web.json(f"/{DATABASE}/{name}.json")
+        # JSON counts facets when it asks for one (site/json_facets.py): then every default one too
+        assert web.json(f"/{DATABASE}/{name}.json")["facet_results"] == {}, name
+        data = web.json(f"/{DATABASE}/{name}.json?_facet={meta['facets'][0]}")
         assert set(data["facet_results"]) == set(meta["facets"]), name
         assert all(f["results"] for f in data["facet_results"].values()), name
         assert not data.get("facets_timed_out"), name
@@ -318,6 +320,30 @@ def test_period_summary(web, conn):
     assert march["convicted_in_month"] == 59
     assert march["minors_in_month"] == 17
     assert march["ytd_table_total"] == march["ytd_total"] == 554
+
+
+def test_the_country_queries_show_the_latest_twelve_publications_or_those_since_a_month(tmp_path):
+    """At 20 years of months a page of every row would grow with the archive: bounded."""
+    import sys
+    sys.path.insert(0, str(ROOT / "tools"))
+    from loadtest import grow  # the load test's synthetic months
+    db = tmp_path / "returns.db"
+    build(raw=ROOT / "raw", db_path=db, views=VIEWS_DIR)
+    grow(db, 3)
+    web = Site(db, settings=serve_settings())
+    try:
+        periods = [r["period"] for r in web.rows(f"/{DATABASE}/publications?_sort=period&_size=max")]
+        latest = sorted(set(periods))[-12:]
+        rows = web.rows(f"/{DATABASE}/country_profile?country=UKR&kind=nationality")
+        assert sorted({r["period"] for r in rows}) == latest
+        since = web.rows(f"/{DATABASE}/country_profile?country=UKR&kind=nationality&since=2024-01")
+        assert min(r["period"] for r in since) >= "2024-01" and len(since) > len(rows)
+        both = web.rows(f"/{DATABASE}/nationality_vs_destination?country=UKR")
+        assert sorted({r["period"] for r in both}) == latest
+        # the real figure is there still: Ukraine's Dublin returns by nationality, Jan-Feb 2025
+        assert one(both, period="2025-02", category="dublin")["by_nationality"] == 20
+    finally:
+        web.close()
 
 
 def test_nationality_vs_destination(web):
@@ -500,13 +526,13 @@ DRAWN_MARKS = """() => {
 }"""
 
 
-def test_chart_links_draw_a_chart_in_a_browser(site, db_meta):
+def test_chart_links_draw_a_chart_in_a_browser(served_site, db_meta):
     """Each chart link and canned-query fragment, opened in Chromium against the site as
     `make serve` runs it, draws a datasette-vega chart without a script error."""
     from playwright import sync_api  # installed by `make test`, as is Chromium: never skipped
 
     assert CHROMIUM.exists(), f"no {CHROMIUM}: `make test` installs it"
-    base = site[0]
+    base = served_site[0]
     urls = [urljoin(f"{base}/{DATABASE}/{name}", href) for name, href in chart_links(db_meta)]
     urls += [f"{base}/{DATABASE}/{name}#{q['fragment']}" for name, q in db_meta["queries"].items()
              if q.get("fragment")]
@@ -672,9 +698,9 @@ def test_periods_say_what_so_far_this_year_covers(web):
 
 
 def test_stored_views_facet_by_names(web):
-    facets = web.json(f"/{DATABASE}/returns_wide.json?period=2024-05&country_name=Syria")["facet_results"]
+    facets = web.json(f"/{DATABASE}/returns_wide.json?period=2024-05&country_name=Syria&_facet=country_name")["facet_results"]
     assert [(f["value"], f["count"]) for f in facets["country_name"]["results"]] == [("Syria", 1)]
-    facets = web.json(f"/{DATABASE}/category_totals.json")["facet_results"]
+    facets = web.json(f"/{DATABASE}/category_totals.json?_facet=category_label")["facet_results"]
     assert {f["value"] for f in facets["category_label"]["results"]} >= {"Asylum", "Dublin", "Expulsion"}
 
 
@@ -684,7 +710,7 @@ def test_facet_counts_say_they_count_rows_not_persons(web):
     assert "add up <code>count</code> within one period and one kind" in page
     # Syria by nationality in February 2025: two cells (Dublin 8, international protection 4,
     # raw/2025-02-en.txt), so its facet says 2, not the 12 persons
-    facets = web.json(f"/{DATABASE}/returns.json?period=2025-02&kind=nationality&country=SYR")["facet_results"]
+    facets = web.json(f"/{DATABASE}/returns.json?period=2025-02&kind=nationality&country=SYR&_facet=country")["facet_results"]
     assert [(f["value"], f["count"]) for f in facets["country"]["results"]] == [("SYR", 2)]
     assert sum(r["count"] for r in web.rows(f"/{DATABASE}/returns?period=2025-02&kind=nationality&country=SYR")) == 12
     wide = web.ok(f"/{DATABASE}/returns_wide").text

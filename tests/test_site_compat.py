@@ -151,3 +151,29 @@ def test_no_private_name_of_datasette_or_pluggy_outside_the_compatibility_module
             if isinstance(node, ast.Import):
                 assert not any(a.name.split(".")[0] in ("datasette", "pluggy") for a in node.names), \
                     f"{path.name}:{node.lineno}"
+
+
+def test_vega_on_demand_relies_on_pluggy_hook_callers_internals_and_the_plugins_hooks():
+    import datasette_vega
+    for name in compat.VEGA_HOOKS:
+        hook = getattr(pm.hook, name)
+        for attr in ("_remove_plugin", "get_hookimpls"):
+            assert hasattr(hook, attr), (name, attr)
+        impls = [i for i in hook.get_hookimpls() if getattr(i.plugin, "__name__", None) == compat.VEGA]
+        impls += [i for n, i in compat._vega_removed.items() if n == name]
+        assert impls, name
+        # its hooks take no argument and name its static files, one script and one stylesheet
+        assert inspect.signature(getattr(datasette_vega, name)).parameters == {}
+    urls = datasette_vega.extra_js_urls() + datasette_vega.extra_css_urls()
+    assert [u.rsplit(".", 1)[-1] for u in urls] == ["js", "css"]
+    assert all(u.startswith("/-/static-plugins/datasette_vega/") for u in urls)
+
+
+def test_the_site_has_its_hooks_however_it_is_first_imported():
+    # imported before Datasette: its entry point loaded while the package was half made
+    probe = ("import norway_returns.site.serve\nfrom datasette.plugins import pm\nimport norway_returns.site as s\n"
+             "print(pm.get_name(s), sorted(h.name for h in pm.get_hookcallers(s))[:2])\n"
+             "print([d.project_name for p, d in pm.list_plugin_distinfo() if p is s])")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout.split("\n")
+    assert out[0] == "norway_returns ['asgi_wrapper', 'extra_body_script']", out
+    assert out[1] == "['norway-returns']"

@@ -8,11 +8,13 @@ is the site's one implementation of it and says, in order, which module does the
 | --------------------- | --------------------------------------------------------- | --------------- |
 | startup               | internals patched where written for; names, front page     | compat, cells, source_viewer |
 | prepare_connection    | bounds on every SQLite connection                          | sqlite_limits   |
-| asgi_wrapper          | prefix, kept pages, gzip, cache headers, whole-table CSV   | middleware      |
+| prepare_jinja2_environment | the dashboards' pages from the site's templates, their preloads | dashboard_pages |
+| asgi_wrapper          | prefix, kept pages, gzip, cache headers, whole-table CSV, JSON facets when asked | middleware, json_facets |
 | register_routes       | /raw/FILE and the source viewer /-/source/FILE             | source_viewer   |
 | render_cell           | sources linked, codes named, why a cell was repaired      | cells           |
 | extra_template_vars   | the front page's headline; the table page's CSV link       | front_page, csv_stream |
 | extra_body_script     | the dashboards' charts kept and their data URLs; CSV saves | dashboards      |
+|                       | datasette-vega's chart controls loaded when opened         | chart_controls  |
 | extra_css_urls        | the site's styles                                          | static/site.css |
 | handle_exception      | a request the site cannot serve is the client's error      | errors          |
 
@@ -36,6 +38,11 @@ def startup(datasette):
 @hookimpl
 def prepare_connection(conn, datasette):
     sqlite_limits.prepare_connection(conn, datasette)
+
+
+@hookimpl
+def prepare_jinja2_environment(env, datasette):
+    dashboard_pages.prepare_environment(env, datasette)
 
 
 @hookimpl
@@ -64,7 +71,10 @@ def extra_template_vars(template, view_name, request, datasette, database, table
 
 @hookimpl
 def extra_body_script(template, view_name, datasette):
-    return dashboards.body_script(template, view_name, datasette)
+    scripts = [dashboards.body_script(template, view_name, datasette)]
+    if view_name in ("table", "row", "database", "query"):
+        scripts.append(chart_controls.loader(compat.vega_files(datasette)))
+    return "\n".join(s for s in scripts if s) or None
 
 
 @hookimpl
@@ -80,4 +90,5 @@ def handle_exception(exception):
 # The modules that do the work, imported after the hooks above are defined: importing
 # Datasette's own modules loads the plugins' entry points, this package among them, and
 # pluggy registers whatever hooks the package holds at that moment (tests/test_site_plugin.py).
-from . import cells, compat, csv_stream, dashboards, errors, front_page, middleware, source_viewer, sqlite_limits  # noqa: E402
+from . import (cells, chart_controls, compat, csv_stream, dashboard_pages, dashboards, errors,  # noqa: E402
+               front_page, middleware, source_viewer, sqlite_limits)

@@ -44,12 +44,16 @@ def body_script(template, view_name, datasette):
     # dashboards.js calls vegaEmbed(el, spec) after fetching the chart's rows, which is
     # after this script has run: give it a loader that resolves the map's relative URL
     # (static/world/...) against the site's base URL, and keep each view by its slug.
+    # The site's dashboard templates (dashboard_pages.py) defer the scripts and call
+    # siteBeforeCharts before rendering; datasette-dashboards' own have run them already.
     return f"""
-if (window.vegaEmbed && !window.siteCharts) {{
+window.siteBeforeCharts = () => {{
+  if (!window.vegaEmbed || window.siteCharts) return;
   const embed = window.vegaEmbed;
   window.siteCharts = {{}};
   window.vegaEmbed = (el, spec, opts) =>
     embed(el, spec, {{...(opts || {{}}), renderer: "svg", loader: vega.loader({{baseURL: {json.dumps(base)}}})}})
       .then(result => {{ window.siteCharts[el.id.replace(/^chart-/, "")] = result.view; return result; }});
-}}
+}};
+window.siteBeforeCharts();
 """ + links
