@@ -15,13 +15,14 @@ is the site's one implementation of it and says, in order, which module does the
 | extra_body_script     | the dashboards' charts kept and their data URLs; CSV saves | dashboards      |
 | extra_css_urls        | the site's styles                                          | static/site.css |
 | handle_exception      | a request the site cannot serve is the client's error      | errors          |
+| register_output_renderer | every table and query as .xlsx, names beside codes     | xlsx            |
 
 serve.py and publish.py are the `norway-returns serve` and `publish` commands.
 """
 
 from datasette import hookimpl
 
-from . import cells, compat, csv_stream, dashboards, errors, front_page, middleware, source_viewer, sqlite_limits
+from . import cells, compat, csv_stream, dashboards, errors, formats, front_page, middleware, source_viewer, sqlite_limits, xlsx
 
 PLUGIN = "norway-returns"  # the name Datasette knows this plugin by (the distribution's)
 
@@ -32,6 +33,7 @@ def startup(datasette):
         await compat.apply(datasette)
         await cells.load_names(datasette)()
         await source_viewer.load_publications(datasette)()
+        await formats.load_table_names(datasette)()
     return start
 
 
@@ -77,3 +79,8 @@ def extra_css_urls(datasette):
 @hookimpl
 def handle_exception(exception):
     return errors.as_client_error(exception)
+
+
+@hookimpl
+def register_output_renderer(datasette):
+    return xlsx.RENDERER

@@ -15,12 +15,14 @@ From the outside in, each layer seeing the request as the one before it left it:
    9 took three times the CPU for a body 5 % smaller).
 5. **far-future headers** (caching.py): Cache-Control for a year on what may be kept.
 6. **whole-table CSV** (csv_stream.py): a table's every row streamed at the speed of one query.
-7. Datasette.
+7. **formats** (formats.py): 404 for a format the site does not offer; the feed's type;
+   every page's head announcing the feed and its language.
+8. Datasette.
 """
 
 from asgi_gzip import GZipMiddleware
 
-from . import caching, csv_stream
+from . import caching, csv_stream, formats
 from .kept_pages import KEEP_MB, LARGEST_MB, KeptPages, kept, megabytes
 
 GZIP_LEVEL = 6
@@ -71,7 +73,7 @@ def normalise(app, datasette_app):
 def wrap(datasette):
     """The asgi_wrapper hook's wrapper: Datasette's app inside the layers above."""
     def wrapper(datasette_app):
-        app = csv_stream.whole_tables(datasette_app, datasette)
+        app = csv_stream.whole_tables(formats.layer(datasette_app, datasette), datasette)
         built = caching.build_prefix(datasette)
         if built:
             app = caching.far_future(app)
