@@ -93,7 +93,7 @@ def run_cli(*args, cwd=ROOT, env=None):
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory, built):
+def served(tmp_path_factory, built):
     """The site served as `make serve` serves it, on a free port: (base URL, db path, process)."""
     from norway_returns.site import serve
 

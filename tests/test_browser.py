@@ -38,11 +38,11 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def page(browser, site, shots):
+def page(browser, served, shots):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.base = site[0]
+    page.base = served[0]
     page.shots = shots
     yield page
     page.close()
@@ -249,3 +249,75 @@ def test_the_site_under_a_base_url(browser, built, tmp_path):
             assert re.fullmatch(r"/data/v-[0-9a-f]{12}/-/dashboards/overview", href), href
         finally:
             page.close()
+
+
+# ------------------------------------- a country by any name, the figures, the downloads
+
+def figures_table(page, slug):
+    """The table of figures under a chart, as a reader sees it: header and rows of text."""
+    return page.evaluate("""slug => {
+      const t = document.querySelector(`#card-${slug} table.chart-figures`);
+      if (!t) return null;
+      return {head: [...t.tHead.rows[0].cells].map(c => c.innerText),
+              rows: [...t.tBodies[0].rows].map(r => [...r.cells].map(c => c.innerText))};
+    }""", slug)
+
+
+def test_a_country_by_its_norwegian_name_in_lower_case(page):
+    open_dashboard(page, "/-/dashboards/country?country=ukraina", 3)
+    heading = "Ukraine (Ukraina): forced returns from Norway"
+    page.wait_for_function(f"document.querySelector('h1').innerText === {heading!r}", timeout=15000)
+    assert page.title() == heading
+    # "Ukraine 1 20 4 1 26" by nationality in February 2025 (line 134)
+    assert page.locator("#chart-nationals").inner_text().startswith("26")
+    assert "Ukraine, by nationality, Jan–Feb 2025" in page.locator("#chart-nationals").inner_text()
+    # the figures under the chart, without hovering: Jan–Feb 2025, Dublin 20, total 26
+    table = figures_table(page, "by_nationality")
+    row = next(r for r in table["rows"] if r[0] == "Jan–Feb 2025")
+    assert row[table["head"].index("Dublin (Dublin)")] == "20" and row[-1] == "26"
+    href = page.get_by_role("link", name="The country in a table").get_attribute("href")
+    assert "country=UKR" in href
+    page.get_by_role("link", name="The country in a table").click()
+    rows = page.locator("table.rows-and-columns tbody tr")
+    assert rows.count() > 0 and {"Ukraine"} == set(page.locator("td.col-country_name").all_inner_texts())
+
+
+def test_an_unknown_country_says_so_with_the_nearest_names(page):
+    open_dashboard(page, "/-/dashboards/country?country=Ukriane", 3)
+    page.wait_for_function("document.querySelector('h1').innerText.startsWith('No country named')", timeout=15000)
+    text = page.locator("#chart-nationals").inner_text()
+    assert "No country named “Ukriane” in these publications" in text and "Ukraine" in text
+    assert not text.strip().startswith("0")
+    # its charts say they have no figures, and the page stays a page's height
+    assert "No figures for this choice." in page.locator("#chart-by_nationality").inner_text()
+    assert page.evaluate("document.body.scrollHeight") < 10000
+    page.locator("#chart-nationals a", has_text="Ukraine").first.click()
+    page.wait_for_function("document.querySelector('h1').innerText.startsWith('Ukraine')", timeout=15000)
+
+
+def test_the_overviews_charts_show_their_figures_and_download_with_title_and_source(page, tmp_path):
+    open_dashboard(page, "/-/dashboards/overview?period=2024-05&kind=nationality", 5)
+    months = figures_table(page, "months")
+    assert ["May 2024", "233"] in months["rows"]
+    nationalities = figures_table(page, "nationalities")
+    syria = next(r for r in nationalities["rows"] if r[0] == "Syria")
+    assert syria[nationalities["head"].index("Dublin (Dublin)")] == "44" and syria[-1] == "59"
+    svg = page.evaluate("window.siteCharts.nationalities.toSVG()")
+    for words in ("Top 15 nationalities", "Jan–May 2024", "National Police Immigration Service, monthly statistics"):
+        assert words in svg, words
+    # the chart's menu saves it as SVG and PNG, named for what it shows
+    menu = "#card-months .vega-embed details"
+    page.eval_on_selector(menu, "d => d.open = true")
+    with page.expect_download() as download:
+        page.locator("#card-months a", has_text="Save as SVG").click()
+    assert download.value.suggested_filename.startswith("persons-returned-in-the-month")
+    saved = open(download.value.path(), encoding="utf-8").read()
+    assert "Persons returned in the month" in saved and "June 2022 to February 2025" in saved
+    assert "National Police Immigration Service, monthly statistics" in saved
+    page.eval_on_selector(menu, "d => d.open = true")
+    with page.expect_download() as download:
+        page.locator("#card-months a", has_text="Save as PNG").click()
+    png = open(download.value.path(), "rb").read()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and download.value.suggested_filename.endswith(".png")
+    embed = page.locator("#card-months .chart-embed textarea").input_value()
+    assert embed.startswith("<iframe src=") and "/-/dashboards/overview/months?period=2024-05" in embed

@@ -7,7 +7,7 @@ is the site's one implementation of it and says, in order, which module does the
 | hook                  | what the site does with it                                | module          |
 | --------------------- | --------------------------------------------------------- | --------------- |
 | startup               | internals patched where written for; names, front page     | compat, cells, source_viewer |
-| prepare_connection    | bounds on every SQLite connection                          | sqlite_limits   |
+| prepare_connection    | bounds on every SQLite connection; a country by any name  | sqlite_limits, countries |
 | asgi_wrapper          | prefix, kept pages, gzip, cache headers, whole-table CSV   | middleware      |
 | register_routes       | /raw/FILE and the source viewer /-/source/FILE             | source_viewer   |
 | render_cell           | sources linked, codes named, why a cell was repaired      | cells           |
@@ -22,7 +22,7 @@ serve.py and publish.py are the `norway-returns serve` and `publish` commands.
 
 from datasette import hookimpl
 
-from . import cells, compat, csv_stream, dashboards, errors, formats, front_page, middleware, source_viewer, sqlite_limits, xlsx
+from . import cells, compat, countries, csv_stream, dashboards, errors, formats, front_page, middleware, source_viewer, sqlite_limits, xlsx
 
 PLUGIN = "norway-returns"  # the name Datasette knows this plugin by (the distribution's)
 
@@ -34,12 +34,14 @@ def startup(datasette):
         await cells.load_names(datasette)()
         await source_viewer.load_publications(datasette)()
         await formats.load_table_names(datasette)()
+        await countries.load(datasette)()
     return start
 
 
 @hookimpl
 def prepare_connection(conn, datasette):
     sqlite_limits.prepare_connection(conn, datasette)
+    countries.prepare_connection(conn, datasette)
 
 
 @hookimpl
