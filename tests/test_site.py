@@ -39,6 +39,7 @@ QUERY_EXAMPLES = {
     "nationality_vs_destination": {"country": "UKR"},
     "cell_checks": {"period": "2024-05", "kind": "nationality", "country": "LBY"},
     "publications_feed": {},
+    "country_lookup": {"name": "Ukraina"},
 }
 
 
@@ -500,13 +501,13 @@ DRAWN_MARKS = """() => {
 }"""
 
 
-def test_chart_links_draw_a_chart_in_a_browser(site, db_meta):
+def test_chart_links_draw_a_chart_in_a_browser(served, db_meta):
     """Each chart link and canned-query fragment, opened in Chromium against the site as
     `make serve` runs it, draws a datasette-vega chart without a script error."""
     from playwright import sync_api  # installed by `make test`, as is Chromium: never skipped
 
     assert CHROMIUM.exists(), f"no {CHROMIUM}: `make test` installs it"
-    base = site[0]
+    base = served[0]
     urls = [urljoin(f"{base}/{DATABASE}/{name}", href) for name, href in chart_links(db_meta)]
     urls += [f"{base}/{DATABASE}/{name}#{q['fragment']}" for name, q in db_meta["queries"].items()
              if q.get("fragment")]

@@ -28,7 +28,9 @@ window.siteTakeaway = {
   prepare(spec, el) {
     if (!spec || !spec.data || !Array.isArray(spec.data.values) || !spec.description) return {spec, opts: {}};
     const rows = spec.data.values;
-    const period = this.period(rows);
+    const kinds = [...new Set(rows.map(r => r.kind).filter(Boolean))];
+    // the table a chart shows when it shows one (the map: by nationality or by destination)
+    const period = [kinds.length === 1 ? "By " + kinds[0] : "", this.period(rows)].filter(Boolean).join(", ");
     const site = location.origin + location.pathname.replace(/\/-\/dashboards\/.*$/, "/");
     const subtitle = [period, this.SOURCE + " · " + site].filter(Boolean);
     const titled = {...spec, title: {text: spec.description, subtitle, anchor: "start", fontSize: 13, subtitleFontSize: 10,
