@@ -6,7 +6,7 @@ is the site's one implementation of it and says, in order, which module does the
 
 | hook                  | what the site does with it                                | module          |
 | --------------------- | --------------------------------------------------------- | --------------- |
-| startup               | internals patched where written for; names, front page     | compat, cells, source_viewer |
+| startup               | internals patched where written for; names, front page; the two languages' words | compat, cells, source_viewer, i18n |
 | prepare_connection    | bounds on every SQLite connection; a country by any name  | sqlite_limits, countries |
 | asgi_wrapper          | prefix, kept pages, gzip, cache headers, whole-table CSV   | middleware      |
 | register_routes       | /raw/FILE and the source viewer /-/source/FILE             | source_viewer   |
@@ -22,7 +22,7 @@ serve.py and publish.py are the `norway-returns serve` and `publish` commands.
 
 from datasette import hookimpl
 
-from . import cells, compat, countries, csv_stream, dashboards, errors, formats, front_page, middleware, source_viewer, sqlite_limits, xlsx
+from . import cells, compat, countries, csv_stream, dashboards, errors, formats, front_page, i18n, middleware, source_viewer, sqlite_limits, xlsx
 
 PLUGIN = "norway-returns"  # the name Datasette knows this plugin by (the distribution's)
 
@@ -31,6 +31,7 @@ PLUGIN = "norway-returns"  # the name Datasette knows this plugin by (the distri
 def startup(datasette):
     async def start():
         await compat.apply(datasette)
+        i18n.install(datasette)
         await cells.load_names(datasette)()
         await source_viewer.load_publications(datasette)()
         await formats.load_table_names(datasette)()

@@ -8,10 +8,14 @@ middleware.py, just outside Datasette).
   with `xml:base` set to its own address, so that each entry's link to the publication's
   page on this site (written relative in the canned query) resolves under any base_url.
 - Every HTML page's head announces the feed (`<link rel="alternate" type="application/atom+xml">`)
-  and says its language (`<html lang="en">`).
+  and says its language (`<html lang="en">` or `"nb"`, i18n.py), with the page in each
+  language as an hreflang alternate and a language switch at the top of the page.
 """
 
+import html as html_text
 import re
+
+from . import i18n
 
 FEED = "publications_feed"  # the canned query datasette-atom renders as the feed
 BUILT_IN = {"json", "csv"}
@@ -83,6 +87,10 @@ def layer(app, datasette):
             return
         if "head" not in link:
             link["head"] = feed_link(datasette)
+        query = scope.get("query_string", b"").decode("latin-1")
+        translated = path in i18n.TRANSLATED
+        language = i18n.language_of(query) if translated else "en"
+        token = i18n.current.set(language)
         state = {}
 
         async def sending(message):
@@ -110,7 +118,7 @@ def layer(app, datasette):
                                         b'<feed xmlns="http://www.w3.org/2005/Atom" xml:base="' + base + b'"', 1)
                     kind = b"application/atom+xml; charset=utf-8"
                 else:
-                    body = _html(body, link["head"])
+                    body = _html(body, link["head"], language, _languages(datasette, path, query) if translated else ())
                     kind = dict((k.lower(), v) for k, v in start.get("headers", []))[b"content-type"]
                 headers += [(b"content-type", kind), (b"content-length", str(len(body)).encode())]
                 await send(dict(start, headers=headers))
@@ -118,17 +126,35 @@ def layer(app, datasette):
                 return
             await send(message)
 
-        await app(scope, receive, sending)
+        try:
+            await app(scope, receive, sending)
+        finally:
+            i18n.current.reset(token)
 
     return formats
 
 
-def _html(body, head):
+def _languages(datasette, path, query):
+    """(language, its name, the page's address in it) for each language."""
+    public = str(datasette.urls.path(path.lstrip("/")))
+    return [(code, i18n.SWITCH[code], i18n.url_in(code, public, query)) for code in i18n.LANGUAGES]
+
+
+def _html(body, head, language="en", languages=()):
     if body.startswith(b"<!DOCTYPE html>") or b"<html>" in body[:300]:
-        body = body.replace(b"<html>", b'<html lang="en">', 1)
-    if head and b"</head>" in body and b"application/atom+xml" not in body.split(b"</head>", 1)[0]:
-        body = body.replace(b"</head>", head + b"</head>", 1)
-    return body
+        body = body.replace(b"<html>", f'<html lang="{language}">'.encode(), 1)
+    if b"</head>" not in body:
+        return body
+    before, after = body.split(b"</head>", 1)
+    extra = b"" if b"application/atom+xml" in before else head
+    for code, _, href in languages:
+        extra += f'<link rel="alternate" hreflang="{code}" href="{html_text.escape(href)}">\n'.encode()
+    if languages:
+        switch = " · ".join(f'<strong lang="{code}">{name}</strong>' if code == language
+                            else f'<a lang="{code}" hreflang="{code}" href="{html_text.escape(href)}">{name}</a>'
+                            for code, name, href in languages)
+        after = after.replace(b"<header><nav>", b'<header><nav><p class="language-switch">' + switch.encode() + b"</p>", 1)
+    return before + extra + b"</head>" + after
 
 
 def _own_url(datasette, scope):
