@@ -145,7 +145,7 @@ def bar(marks, **match):
 
 
 def test_the_overview_draws_the_publications_figures(page):
-    open_dashboard(page, "/-/dashboards/overview?period=2024-05&kind=nationality", 5)
+    open_dashboard(page, "/-/dashboards/overview?period=2024-05&kind=nationality", 6)
     # headline figures of May 2024: 233 returned, 47 of them convicted (20.2 %), 1,033 so far this year
     assert "233" in page.locator("#chart-returned").inner_text()
     assert "20.2 %" in page.locator("#chart-convicted").inner_text()
@@ -167,7 +167,7 @@ def test_the_overview_draws_the_publications_figures(page):
 
 
 def test_the_map_colours_each_country_by_its_figure(page):
-    open_dashboard(page, "/-/dashboards/overview?period=2024-05&kind=nationality", 5)
+    open_dashboard(page, "/-/dashboards/overview?period=2024-05&kind=nationality", 6)
     shapes = drawn(page, "map")
     grey = [s for s in shapes if s["mark"] == "shape" and s.get("type") == "Feature"]
     coloured = {s["country"]: s["persons"] for s in shapes if "persons" in s}
@@ -175,7 +175,7 @@ def test_the_map_colours_each_country_by_its_figure(page):
     assert coloured["Syria"] == 59 and coloured["Ukraine"] == 169
     assert "Kosovo" in coloured  # no ISO code: joined by its name
     # by destination in February 2025: 51 returned to the United Kingdom (line 189)
-    open_dashboard(page, "/-/dashboards/overview?period=2025-02&kind=destination", 5)
+    open_dashboard(page, "/-/dashboards/overview?period=2025-02&kind=destination", 6)
     coloured = {s["country"]: s["persons"] for s in drawn(page, "map") if "persons" in s}
     assert coloured["United Kingdom"] == 51
     page.goto(page.base + "/-/dashboards/overview/map?period=2025-02&kind=destination")
@@ -186,7 +186,7 @@ def test_the_map_colours_each_country_by_its_figure(page):
 
 
 def test_the_overview_for_one_country(page):
-    open_dashboard(page, "/-/dashboards/overview?period=2024-05&kind=nationality&country=Ukraine", 5)
+    open_dashboard(page, "/-/dashboards/overview?period=2024-05&kind=nationality&country=Ukraine", 6)
     # "Ukraine 4 15 149 1 169" by nationality in May 2024 (line 179): Dublin 149
     categories = drawn(page, "categories")
     assert bar(categories, covers="Jan–May 2024", category="Dublin (Dublin)")["sum_persons"] == 149
@@ -241,7 +241,7 @@ def test_the_site_under_a_base_url(browser, built, tmp_path):
         page = browser.new_page()
         try:
             page.base = base
-            open_dashboard(page, "/-/dashboards/overview", 5)
+            open_dashboard(page, "/-/dashboards/overview", 6)
             assert len(drawn(page, "map")) > 177
             page.goto(base + "/")
             href = page.get_by_role("link", name="The overview").get_attribute("href")
@@ -296,7 +296,7 @@ def test_an_unknown_country_says_so_with_the_nearest_names(page):
 
 
 def test_the_overviews_charts_show_their_figures_and_download_with_title_and_source(page, tmp_path):
-    open_dashboard(page, "/-/dashboards/overview?period=2024-05&kind=nationality", 5)
+    open_dashboard(page, "/-/dashboards/overview?period=2024-05&kind=nationality", 6)
     months = figures_table(page, "months")
     assert ["May 2024", "233"] in months["rows"]
     nationalities = figures_table(page, "nationalities")
@@ -321,3 +321,39 @@ def test_the_overviews_charts_show_their_figures_and_download_with_title_and_sou
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and download.value.suggested_filename.endswith(".png")
     embed = page.locator("#card-months .chart-embed textarea").input_value()
     assert embed.startswith("<iframe src=") and "/-/dashboards/overview/months?period=2024-05" in embed
+
+
+def test_the_front_page_in_norwegian_and_on_a_phone(browser, served, shots):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        page.goto(served[0] + "/")
+        page.get_by_role("link", name="Norsk").click()
+        assert page.evaluate("document.documentElement.lang") == "nb"
+        text = page.locator(".headline-section").inner_text()
+        # February 2025: 181 returned, 27.6 % convicted offenders, as Norwegian writes them
+        assert "Siste publikasjon: februar 2025" in text
+        assert "181" in text and "27,6 %" in text and "mot 349 ett år tidligere (-1,1 %)" in text
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
+        shots.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shots / "index-nb-phone.png"), full_page=True)
+        page.get_by_role("link", name="English").click()
+        assert page.evaluate("document.documentElement.lang") == "en"
+        assert "The latest publication: February 2025" in page.locator(".headline-section").inner_text()
+    finally:
+        page.close()
+
+
+def test_the_country_page_on_a_phone(browser, served, shots):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        open_dashboard(page if hasattr(page, "base") else _based(page, served[0]), "/-/dashboards/country?country=Ukraine", 3)
+        # the charts stay within the phone's width; their figures scroll inside their cards
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.screenshot(path=str(shots / "country-phone.png"), full_page=True)
+    finally:
+        page.close()
+
+
+def _based(page, base):
+    page.base = base
+    return page
