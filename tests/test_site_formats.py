@@ -68,3 +68,11 @@ def test_every_page_announces_the_feed_and_its_language(site, path):
 
 def test_under_the_prefix_the_feed_link_carries_it(prefixed_site):
     assert f'href="{PREFIX}returns/publications_feed.atom"' in ok(prefixed_site, PREFIX).text.split("</head>")[0]
+
+
+def test_a_canned_query_is_titled_by_its_name_not_its_sql(site):
+    import re
+    title = re.search(r"<title>(.*?)</title>", ok(site, "/returns/country_profile?country=UKR").text, re.S).group(1)
+    assert title == "Country profile (returns)"
+    sql = re.search(r"<title>(.*?)</title>", ok(site, "/returns?sql=select+1").text, re.S).group(1)
+    assert sql == "returns: select 1"  # a query of one's own keeps its SQL as its title
