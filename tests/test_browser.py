@@ -178,6 +178,11 @@ def test_the_map_colours_each_country_by_its_figure(page):
     open_dashboard(page, "/-/dashboards/overview?period=2025-02&kind=destination", 6)
     coloured = {s["country"]: s["persons"] for s in drawn(page, "map") if "persons" in s}
     assert coloured["United Kingdom"] == 51
+    # Europe at a scale where each country is read: the same figures, drawn large
+    europe = {s["country"]: s["persons"] for s in drawn(page, "europe") if "persons" in s}
+    assert europe["United Kingdom"] == 51 and europe == coloured
+    svg = page.evaluate("window.siteCharts.europe.toSVG()")
+    assert "None returned" in svg and "By destination, Jan–Feb 2025" in svg  # grey explained; table and period
     page.goto(page.base + "/-/dashboards/overview/map?period=2025-02&kind=destination")
     # a chart's own page: its element is named after the dashboard
     page.wait_for_function("window.siteCharts && window.siteCharts.overview", timeout=30000)
