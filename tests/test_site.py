@@ -40,6 +40,7 @@ QUERY_EXAMPLES = {
     "cell_checks": {"period": "2024-05", "kind": "nationality", "country": "LBY"},
     "publications_feed": {},
     "country_lookup": {"name": "Ukraina"},
+    "publications_feed_nb": {},
 }
 
 

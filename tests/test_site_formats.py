@@ -76,3 +76,15 @@ def test_a_canned_query_is_titled_by_its_name_not_its_sql(site):
     assert title == "Country profile (returns)"
     sql = re.search(r"<title>(.*?)</title>", ok(site, "/returns?sql=select+1").text, re.S).group(1)
     assert sql == "returns: select 1"  # a query of one's own keeps its SQL as its title
+
+
+def test_the_feed_in_norwegian(site):
+    feed = parsed_feed(site, "/returns/publications_feed_nb.atom")
+    assert feed.find(f"{ATOM}title").text == "Nye publikasjoner (Atom-strøm)"
+    may = next(e for e in feed.findall(f"{ATOM}entry") if e.find(f"{ATOM}id").text.endswith("2024-05/nb"))
+    assert may.find(f"{ATOM}title").text == "Uttransporteringer fra Norge, mai 2024"
+    # May 2024 (raw/2024-05-en.txt): 1033 so far this year, 233 in the month, 47 convicted
+    assert may.find(f"{ATOM}content").text.startswith("Personer uttransportert hittil i år (jan.–mai 2024): 1033. "
+                                                      "Uttransportert i mai 2024: 233, hvorav 47 straffedømte")
+    assert may.find(f"{ATOM}link").get("href") == "publications/2024-05"
+    assert "publications_feed_nb.atom" in ok(site, "/?lang=nb").text
