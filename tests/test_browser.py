@@ -42,11 +42,11 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def page(browser, site, shots):
+def page(browser, served_site, shots):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.base = site[0]
+    page.base = served_site[0]
     page.shots = shots
     yield page
     page.close()
@@ -149,7 +149,7 @@ def bar(marks, **match):
 
 
 def test_the_overview_draws_the_publications_figures(page):
-    open_dashboard(page, "/-/dashboards/overview?period=2024-05&kind=nationality", 5)
+    open_dashboard(page, "/-/dashboards/overview?period=2024-05&kind=nationality", 6)
     # headline figures of May 2024: 233 returned, 47 of them convicted (20.2 %), 1,033 so far this year
     assert "233" in page.locator("#chart-returned").inner_text()
     assert "20.2 %" in page.locator("#chart-convicted").inner_text()
@@ -171,7 +171,7 @@ def test_the_overview_draws_the_publications_figures(page):
 
 
 def test_the_map_colours_each_country_by_its_figure(page):
-    open_dashboard(page, "/-/dashboards/overview?period=2024-05&kind=nationality", 5)
+    open_dashboard(page, "/-/dashboards/overview?period=2024-05&kind=nationality", 6)
     shapes = drawn(page, "map")
     grey = [s for s in shapes if s["mark"] == "shape" and s.get("type") == "Feature"]
     coloured = {s["country"]: s["persons"] for s in shapes if "persons" in s}
@@ -179,9 +179,14 @@ def test_the_map_colours_each_country_by_its_figure(page):
     assert coloured["Syria"] == 59 and coloured["Ukraine"] == 169
     assert "Kosovo" in coloured  # no ISO code: joined by its name
     # by destination in February 2025: 51 returned to the United Kingdom (line 189)
-    open_dashboard(page, "/-/dashboards/overview?period=2025-02&kind=destination", 5)
+    open_dashboard(page, "/-/dashboards/overview?period=2025-02&kind=destination", 6)
     coloured = {s["country"]: s["persons"] for s in drawn(page, "map") if "persons" in s}
     assert coloured["United Kingdom"] == 51
+    # Europe at a scale where each country is read: the same figures, drawn large
+    europe = {s["country"]: s["persons"] for s in drawn(page, "europe") if "persons" in s}
+    assert europe["United Kingdom"] == 51 and europe == coloured
+    svg = page.evaluate("window.siteCharts.europe.toSVG()")
+    assert "None returned" in svg and "By destination, Jan–Feb 2025" in svg  # grey explained; table and period
     page.goto(page.base + "/-/dashboards/overview/map?period=2025-02&kind=destination")
     # a chart's own page: its element is named after the dashboard
     page.wait_for_function("window.siteCharts && window.siteCharts.overview", timeout=30000)
@@ -190,7 +195,7 @@ def test_the_map_colours_each_country_by_its_figure(page):
 
 
 def test_the_overview_for_one_country(page):
-    open_dashboard(page, "/-/dashboards/overview?period=2024-05&kind=nationality&country=Ukraine", 5)
+    open_dashboard(page, "/-/dashboards/overview?period=2024-05&kind=nationality&country=Ukraine", 6)
     # "Ukraine 4 15 149 1 169" by nationality in May 2024 (line 179): Dublin 149
     categories = drawn(page, "categories")
     assert bar(categories, covers="Jan–May 2024", category="Dublin (Dublin)")["sum_persons"] == 149
@@ -245,7 +250,7 @@ def test_the_site_under_a_base_url(browser, built, tmp_path):
         page = browser.new_page()
         try:
             page.base = base
-            open_dashboard(page, "/-/dashboards/overview", 5)
+            open_dashboard(page, "/-/dashboards/overview", 6)
             assert len(drawn(page, "map")) > 177
             page.goto(base + "/")
             href = page.get_by_role("link", name="The overview").get_attribute("href")
@@ -287,3 +292,111 @@ def test_a_dashboard_loads_neither_chart_controls_nor_leaflet_and_its_data_once(
     # each chart's rows asked for once: the preload of the head is the request the chart uses
     assert len(data) == len(set(data)) >= 8
     assert len([u for u in urls if u.endswith("countries-110m.json")]) == 1
+
+
+# ------------------------------------- a country by any name, the figures, the downloads
+
+def figures_table(page, slug):
+    """The table of figures under a chart, as a reader sees it: header and rows of text."""
+    return page.evaluate("""slug => {
+      const t = document.querySelector(`#card-${slug} table.chart-figures`);
+      if (!t) return null;
+      return {head: [...t.tHead.rows[0].cells].map(c => c.innerText),
+              rows: [...t.tBodies[0].rows].map(r => [...r.cells].map(c => c.innerText))};
+    }""", slug)
+
+
+def test_a_country_by_its_norwegian_name_in_lower_case(page):
+    open_dashboard(page, "/-/dashboards/country?country=ukraina", 3)
+    heading = "Ukraine (Ukraina): forced returns from Norway"
+    page.wait_for_function(f"document.querySelector('h1').innerText === {heading!r}", timeout=15000)
+    assert page.title() == heading
+    # "Ukraine 1 20 4 1 26" by nationality in February 2025 (line 134)
+    assert page.locator("#chart-nationals").inner_text().startswith("26")
+    assert "Ukraine, by nationality, Jan–Feb 2025" in page.locator("#chart-nationals").inner_text()
+    # the figures under the chart, without hovering: Jan–Feb 2025, Dublin 20, total 26
+    table = figures_table(page, "by_nationality")
+    row = next(r for r in table["rows"] if r[0] == "Jan–Feb 2025")
+    assert row[table["head"].index("Dublin (Dublin)")] == "20" and row[-1] == "26"
+    href = page.get_by_role("link", name="The country in a table").get_attribute("href")
+    assert "country=UKR" in href
+    page.get_by_role("link", name="The country in a table").click()
+    rows = page.locator("table.rows-and-columns tbody tr")
+    assert rows.count() > 0 and {"Ukraine"} == set(page.locator("td.col-country_name").all_inner_texts())
+
+
+def test_an_unknown_country_says_so_with_the_nearest_names(page):
+    open_dashboard(page, "/-/dashboards/country?country=Ukriane", 3)
+    page.wait_for_function("document.querySelector('h1').innerText.startsWith('No country named')", timeout=15000)
+    text = page.locator("#chart-nationals").inner_text()
+    assert "No country named “Ukriane” in these publications" in text and "Ukraine" in text
+    assert not text.strip().startswith("0")
+    # its charts say they have no figures, and the page stays a page's height
+    assert "No figures for this choice." in page.locator("#chart-by_nationality").inner_text()
+    assert page.evaluate("document.body.scrollHeight") < 10000
+    page.locator("#chart-nationals a", has_text="Ukraine").first.click()
+    page.wait_for_function("document.querySelector('h1').innerText.startsWith('Ukraine')", timeout=15000)
+
+
+def test_the_overviews_charts_show_their_figures_and_download_with_title_and_source(page, tmp_path):
+    open_dashboard(page, "/-/dashboards/overview?period=2024-05&kind=nationality", 6)
+    months = figures_table(page, "months")
+    assert ["May 2024", "233"] in months["rows"]
+    nationalities = figures_table(page, "nationalities")
+    syria = next(r for r in nationalities["rows"] if r[0] == "Syria")
+    assert syria[nationalities["head"].index("Dublin (Dublin)")] == "44" and syria[-1] == "59"
+    svg = page.evaluate("window.siteCharts.nationalities.toSVG()")
+    for words in ("Top 15 nationalities", "Jan–May 2024", "National Police Immigration Service, monthly statistics"):
+        assert words in svg, words
+    # the chart's menu saves it as SVG and PNG, named for what it shows
+    menu = "#card-months .vega-embed details"
+    page.eval_on_selector(menu, "d => d.open = true")
+    with page.expect_download() as download:
+        page.locator("#card-months a", has_text="Save as SVG").click()
+    assert download.value.suggested_filename.startswith("persons-returned-in-the-month")
+    saved = open(download.value.path(), encoding="utf-8").read()
+    assert "Persons returned in the month" in saved and "June 2022 to February 2025" in saved
+    assert "National Police Immigration Service, monthly statistics" in saved
+    page.eval_on_selector(menu, "d => d.open = true")
+    with page.expect_download() as download:
+        page.locator("#card-months a", has_text="Save as PNG").click()
+    png = open(download.value.path(), "rb").read()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and download.value.suggested_filename.endswith(".png")
+    embed = page.locator("#card-months .chart-embed textarea").input_value()
+    assert embed.startswith("<iframe src=") and "/-/dashboards/overview/months?period=2024-05" in embed
+
+
+def test_the_front_page_in_norwegian_and_on_a_phone(browser, served_site, shots):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        page.goto(served_site[0] + "/")
+        page.get_by_role("link", name="Norsk").click()
+        assert page.evaluate("document.documentElement.lang") == "nb"
+        text = page.locator(".headline-section").inner_text()
+        # February 2025: 181 returned, 27.6 % convicted offenders, as Norwegian writes them
+        assert "Siste publikasjon: februar 2025" in text
+        assert "181" in text and "27,6 %" in text and "mot 349 ett år tidligere (-1,1 %)" in text
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
+        shots.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shots / "index-nb-phone.png"), full_page=True)
+        page.get_by_role("link", name="English").click()
+        assert page.evaluate("document.documentElement.lang") == "en"
+        assert "The latest publication: February 2025" in page.locator(".headline-section").inner_text()
+    finally:
+        page.close()
+
+
+def test_the_country_page_on_a_phone(browser, served_site, shots):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        open_dashboard(page if hasattr(page, "base") else _based(page, served_site[0]), "/-/dashboards/country?country=Ukraine", 3)
+        # the charts stay within the phone's width; their figures scroll inside their cards
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.screenshot(path=str(shots / "country-phone.png"), full_page=True)
+    finally:
+        page.close()
+
+
+def _based(page, base):
+    page.base = base
+    return page

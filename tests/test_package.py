@@ -433,3 +433,19 @@ def test_the_site_serves_the_package_and_the_database(built, written, tmp_path):
         # and the package validates from the site, as a user would check it
         report = Package(f"{base}/package/datapackage.json").validate()
         assert report.valid, report.flatten(["resourceName", "type", "message"])[:5]
+
+
+def test_the_package_as_one_zip(written):
+    import zipfile
+    from norway_returns.writing.package import ZIP
+    with zipfile.ZipFile(written / ZIP) as z:
+        names = sorted(z.namelist())
+        files = sorted(p.name for p in written.iterdir() if p.name != ZIP)
+        assert names == [f"norway-returns/{n}" for n in files]
+        for name in files:  # each file as the folder holds it
+            assert z.read(f"norway-returns/{name}") == (written / name).read_bytes(), name
+        rows = list(csv.DictReader(z.read("norway-returns/returns_wide.csv").decode("utf-8").splitlines()))
+    # Syria by nationality in May 2024 (raw/2024-05-en.txt, line 165): Dublin 44, total 59
+    syria = next(r for r in rows if (r["period"], r["kind"], r["country"]) == ("2024-05", "nationality", "SYR"))
+    assert (syria["dublin"], syria["total"]) == ("44", "59")
+    assert z.getinfo("norway-returns/datapackage.json").date_time[:3] == (2025, 2, 28)  # the latest as-of, not the clock

@@ -39,6 +39,8 @@ QUERY_EXAMPLES = {
     "nationality_vs_destination": {"country": "UKR", "since": ""},
     "cell_checks": {"period": "2024-05", "kind": "nationality", "country": "LBY"},
     "publications_feed": {},
+    "country_lookup": {"name": "Ukraina"},
+    "publications_feed_nb": {},
 }
 
 
@@ -651,7 +653,7 @@ def test_a_cells_source_links_to_its_line_and_its_status_to_the_reason(web):
 
 def test_the_source_viewer_highlights_the_line_and_the_file_is_served(web):
     html = web.ok("/-/source/2024-05-en.txt?lines=165").text
-    line = re.search(r'<div id="L165" class="wanted">(.*?)</div>', html)[1]
+    line = re.search(r'<tr id="L165" class="wanted">(.*?)</tr>', html)[1]
     assert "Syria" in line and "59" in line  # "Syria 7 2 44 6 59", the cell's own line
     raw = web.ok("/raw/2024-05-en.txt").text
     assert raw.split("\n")[164].startswith("Syria")

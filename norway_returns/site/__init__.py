@@ -6,10 +6,10 @@ is the site's one implementation of it and says, in order, which module does the
 
 | hook                  | what the site does with it                                | module          |
 | --------------------- | --------------------------------------------------------- | --------------- |
-| startup               | internals patched where written for; names, front page     | compat, cells, source_viewer |
-| prepare_connection    | bounds on every SQLite connection                          | sqlite_limits   |
+| startup               | internals patched where written for; names, front page; the two languages' words | compat, cells, source_viewer, i18n |
+| prepare_connection    | bounds on every SQLite connection; a country by any name  | sqlite_limits, countries |
 | prepare_jinja2_environment | the dashboards' pages from the site's templates, their preloads | dashboard_pages |
-| asgi_wrapper          | prefix, kept pages, gzip, cache headers, whole-table CSV, JSON facets when asked | middleware, json_facets |
+| asgi_wrapper          | prefix, kept pages, gzip, cache headers, whole-table CSV, JSON facets when asked, formats | middleware, json_facets, formats |
 | register_routes       | /raw/FILE and the source viewer /-/source/FILE             | source_viewer   |
 | render_cell           | sources linked, codes named, why a cell was repaired      | cells           |
 | extra_template_vars   | the front page's headline; the table page's CSV link       | front_page, csv_stream |
@@ -17,6 +17,7 @@ is the site's one implementation of it and says, in order, which module does the
 |                       | datasette-vega's chart controls loaded when opened         | chart_controls  |
 | extra_css_urls        | the site's styles                                          | static/site.css |
 | handle_exception      | a request the site cannot serve is the client's error      | errors          |
+| register_output_renderer | every table and query as .xlsx, names beside codes     | xlsx            |
 
 serve.py and publish.py are the `norway-returns serve` and `publish` commands.
 """
@@ -30,14 +31,18 @@ PLUGIN = "norway-returns"  # the name Datasette knows this plugin by (the distri
 def startup(datasette):
     async def start():
         await compat.apply(datasette)
+        i18n.install(datasette)
         await cells.load_names(datasette)()
         await source_viewer.load_publications(datasette)()
+        await formats.load_table_names(datasette)()
+        await countries.load(datasette)()
     return start
 
 
 @hookimpl
 def prepare_connection(conn, datasette):
     sqlite_limits.prepare_connection(conn, datasette)
+    countries.prepare_connection(conn, datasette)
 
 
 @hookimpl
@@ -87,8 +92,13 @@ def handle_exception(exception):
     return errors.as_client_error(exception)
 
 
+@hookimpl
+def register_output_renderer(datasette):
+    return xlsx.RENDERER
+
+
 # The modules that do the work, imported after the hooks above are defined: importing
 # Datasette's own modules loads the plugins' entry points, this package among them, and
 # pluggy registers whatever hooks the package holds at that moment (tests/test_site_plugin.py).
-from . import (cells, chart_controls, compat, csv_stream, dashboard_pages, dashboards, errors,  # noqa: E402
-               front_page, middleware, source_viewer, sqlite_limits)
+from . import (cells, chart_controls, compat, countries, csv_stream, dashboard_pages, dashboards, errors,  # noqa: E402
+               formats, front_page, i18n, middleware, source_viewer, sqlite_limits, xlsx)

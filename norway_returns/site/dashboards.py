@@ -5,9 +5,15 @@
   charts' data URLs (the world map's shapes, a static file of this package) resolve against
   the site's base URL, under any base_url and in the published copy.
 - CSV links send the file to save, not to read in the tab.
+- A country's page names the country it shows (looked up by any of its names, the canned
+  query `country_lookup`) in its heading and title, and its link to the country in a
+  table keeps the country.
 """
 
 import json
+
+from ..resources import SITE
+from .state import kept
 
 
 # Datasette's CSV links open the file as text in the browser tab; with _dl=1 it is sent
@@ -34,26 +40,70 @@ for (const a of document.querySelectorAll(".chart-container a[href]")) {
 """
 
 
+# The country page: the name asked for, as the site knows it, in the heading and the title
+COUNTRY_PAGE = """
+(async () => {
+  const asked = new URLSearchParams(location.search).get("country");
+  if (!/\\/-\\/dashboards\\/country\\/?$/.test(location.pathname) || !asked) return;
+  const response = await fetch(%(lookup)s + "?_shape=array&name=" + encodeURIComponent(asked));
+  const [found] = response.ok ? await response.json() : [];
+  const heading = document.querySelector("h1");
+  if (found && found.code) {
+    heading.textContent = found.name_en + (found.name_no && found.name_no !== found.name_en ? " (" + found.name_no + ")" : "")
+      + ": forced returns from Norway";
+    for (const a of document.querySelectorAll('a[href*="country_profile"]')) {
+      const url = new URL(a.href, location.href);
+      url.searchParams.set("country", found.code);
+      a.href = url.href;
+    }
+  } else {
+    heading.textContent = "No country named \u201c" + asked + "\u201d";
+  }
+  document.title = heading.textContent;
+})();
+"""
+
+
+# Each chart's title, period and source drawn into it (its PNG and SVG carry them), its
+# figures in a table under it, an embed snippet: static/charts.js
+TAKEAWAY = (SITE / "static" / "charts.js").read_text(encoding="utf-8")
+
+
 def body_script(template, view_name, datasette):
     if view_name in ("table", "row", "database", "query"):
         return CSV_DOWNLOADS
     if template not in ("dashboard_view.html", "dashboard_chart.html"):
         return None
     links = CHART_PAGE_LINKS if template == "dashboard_chart.html" else ""
+    database = next(iter(kept(datasette, "names")), None)
+    if template == "dashboard_view.html" and database:
+        links += COUNTRY_PAGE % {"lookup": json.dumps(str(datasette.urls.path(f"{database}/country_lookup.json")))}
     base = datasette.urls.path("")  # the charts' data URLs are written relative to it
     # dashboards.js calls vegaEmbed(el, spec) after fetching the chart's rows, which is
     # after this script has run: give it a loader that resolves the map's relative URL
     # (static/world/...) against the site's base URL, and keep each view by its slug.
     # The site's dashboard templates (dashboard_pages.py) defer the scripts and call
     # siteBeforeCharts before rendering; datasette-dashboards' own have run them already.
-    return f"""
+    return TAKEAWAY + f"""
 window.siteBeforeCharts = () => {{
   if (!window.vegaEmbed || window.siteCharts) return;
   const embed = window.vegaEmbed;
   window.siteCharts = {{}};
-  window.vegaEmbed = (el, spec, opts) =>
-    embed(el, spec, {{...(opts || {{}}), renderer: "svg", loader: vega.loader({{baseURL: {json.dumps(base)}}})}})
-      .then(result => {{ window.siteCharts[el.id.replace(/^chart-/, "")] = result.view; return result; }});
+  window.vegaEmbed = (el, spec, opts) => {{
+    // a chart with no rows says so: drawn empty, Vega-Lite grows it without end (33 million pixels)
+    if (spec && spec.data && Array.isArray(spec.data.values) && spec.data.values.length === 0) {{
+      el.innerHTML = '<p class="chart-empty">No figures for this choice.</p>';
+      window.siteCharts[el.id.replace(/^chart-/, "")] = null;
+      return Promise.resolve(null);
+    }}
+    const made = window.siteTakeaway.prepare(spec, el);
+    return embed(el, made.spec, {{...(opts || {{}}), ...made.opts, renderer: "svg", loader: vega.loader({{baseURL: {json.dumps(base)}}})}})
+      .then(result => {{
+        window.siteCharts[el.id.replace(/^chart-/, "")] = result.view;
+        window.siteTakeaway.after(el, spec, made.rows);
+        return result;
+      }});
+  }};
 }};
 window.siteBeforeCharts();
 """ + links

@@ -7,7 +7,7 @@ from .state import kept
 
 
 HEADLINE = """
-select p.period, l.month_label_en, l.ytd_label_en, l.ytd_label_no, f.returned_in_month,
+select p.period, l.month_label_en, l.month_label_no, l.ytd_label_en, l.ytd_label_no, f.returned_in_month,
        s.ytd_total, y.ytd_total_prev_year, y.change_pct, s.convicted_in_month_pct,
        m.minors_in_month
 from publications as p
@@ -20,7 +20,7 @@ order by p.period desc limit 1
 """
 # the countries whose pages the front page links to: the latest publication's top nationalities
 TOP_COUNTRIES = """
-select w.country_name from returns_wide as w
+select w.country_name, c.name_no from returns_wide as w join countries as c on c.code = w.country
 where w.kind = 'nationality' and w.period = (select max(period) from publications)
 order by w.total desc, w.country limit 10
 """
@@ -35,7 +35,7 @@ def headline(datasette):
         front = kept(datasette, "front page")
         if db.name not in front or db.is_mutable:  # an immutable database: read once
             rows = (await db.execute(HEADLINE)).rows
-            top = [r[0] for r in await db.execute(TOP_COUNTRIES)]
+            top = [(r[0], r[1] or r[0]) for r in await db.execute(TOP_COUNTRIES)]  # (English, Norwegian)
             front[db.name] = {"headline": dict(rows[0]) if rows else None, "headline_db": db.name,
                               "top_countries": top}
         return dict(front[db.name])

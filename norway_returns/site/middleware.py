@@ -17,12 +17,14 @@ From the outside in, each layer seeing the request as the one before it left it:
 6. **whole-table CSV** (csv_stream.py): a table's every row streamed at the speed of one query.
 7. **facets asked for** (json_facets.py): JSON that names no facet is answered without
    counting the table's default facets (`_nofacet=1`); HTML keeps them.
+8. **formats** (formats.py): 404 for a format the site does not offer; the feed's type;
+   every page's head announcing the feed and its language.
 8. Datasette.
 """
 
 from asgi_gzip import GZipMiddleware
 
-from . import caching, csv_stream, json_facets
+from . import caching, csv_stream, formats, json_facets
 from .kept_pages import KEEP_MB, LARGEST_MB, KeptPages, kept, megabytes
 
 GZIP_LEVEL = 6
@@ -73,7 +75,7 @@ def normalise(app, datasette_app):
 def wrap(datasette):
     """The asgi_wrapper hook's wrapper: Datasette's app inside the layers above."""
     def wrapper(datasette_app):
-        app = csv_stream.whole_tables(json_facets.asked_only(datasette_app), datasette)
+        app = csv_stream.whole_tables(json_facets.asked_only(formats.layer(datasette_app, datasette)), datasette)
         built = caching.build_prefix(datasette)
         if built:
             app = caching.far_future(app)

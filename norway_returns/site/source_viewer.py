@@ -3,7 +3,9 @@
 Every number's `source` (`raw/FILE:LINE`) links here. Only the documents the database was
 built from are served (its `publications.source_file`), with raw/'s manifest and
 corrections: never another file of the folder (a hidden temp file, a link out of it), and
-never a path. The folder is the one `norway-returns serve` (and `datasette publish`) mount
+never a path. A TAB-separated line is shown as a table row, so that its figures stand under
+the words of their columns as the publication prints them; the header of the table a
+highlighted line stands in is kept in view above it. The folder is the one `norway-returns serve` (and `datasette publish`) mount
 at /raw/; the routes below answer before that mount does.
 """
 
@@ -29,8 +31,9 @@ def load_publications(datasette):
         for db in datasette.databases.values():
             if "publications" in await db.table_names():
                 # source_file is raw/FILE
-                names.update({r[0].rsplit("/", 1)[-1]: True for r in await db.execute(
-                    "select source_file from publications")})
+                # kept with where it was published, when known (the page links to it)
+                names.update({r[0].rsplit("/", 1)[-1]: (r[1] or True) for r in await db.execute(
+                    "select source_file, source_url from publications")})
         names.update(dict.fromkeys(RECORDS, True))
     return load
 
@@ -80,11 +83,36 @@ async def source_view(request, datasette):
     lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
     wanted = [n for n in wanted if n <= len(lines)]
     marked = set(wanted)
+    cells = [text.split("\t") for text in lines]
+    published = kept(datasette, "publications").get(name)
     return Response.html(await datasette.render_template(
         "source.html",
-        {"file": name, "lines": [(n, text, n in marked) for n, text in enumerate(lines, 1)],
-         "raw_url": datasette.urls.path(f"raw/{name}"), "wanted": wanted},
+        {"file": name, "lines": [(n, row, n in marked) for n, row in enumerate(cells, 1)],
+         "columns": max(len(row) for row in cells), "header": table_header(cells, wanted),
+         "raw_url": datasette.urls.path(f"raw/{name}"), "wanted": wanted,
+         "source_url": published if isinstance(published, str) else None},
         request=request))
+
+
+def is_header(row):
+    """A table's header line as the publications print it: TAB-separated words, no figures."""
+    filled = [c.strip() for c in row if c.strip()]
+    return len(filled) >= 2 and not any(c.replace(" ", "").isdigit() for c in filled) \
+        and sum(any(ch.isalpha() for ch in c) for c in filled) >= 2
+
+
+def table_header(cells, wanted):
+    """The header lines of the table the first highlighted line stands in (kept in view above
+    it): the nearest header line before it, with the header lines directly above that one."""
+    if not wanted or len(cells[wanted[0] - 1]) < 2:
+        return []
+    at = next((i for i in range(wanted[0] - 2, -1, -1) if is_header(cells[i])), None)
+    if at is None:
+        return []
+    first = at
+    while first > 0 and is_header(cells[first - 1]):
+        first -= 1
+    return [(i + 1, cells[i]) for i in range(first, at + 1)]
 
 
 ROUTES = [(r"^/-/source/(?P<file>[^/]+)$", source_view), (r"^/raw/(?P<file>[^/]+)$", raw_file)]

@@ -6,6 +6,9 @@ types as SQLite declares them, NOT NULL, the primary key and the foreign keys. T
 descriptions of the package, of every table and of every column are read from
 metadata.yml (descriptions.py); what metadata.yml does not say is in data/publishing.yml.
 
+The whole package is also one file to download, DIR/norway-returns-data-package.zip
+(every CSV, datapackage.json and catalog.ttl, stamped with the latest publication's date).
+
 Nothing depends on the clock or the machine: the same database gives the same bytes.
 The version is the latest period and `created` that publication's as-of date.
 """
@@ -19,6 +22,7 @@ from urllib.parse import urlsplit
 
 import click
 import yaml
+import zipfile
 
 from .. import atomic
 from ..errors import BuildError
@@ -26,6 +30,7 @@ from ..resources import DATA, METADATA
 from . import descriptions
 
 PUBLISHING = DATA / "publishing.yml"
+ZIP = "norway-returns-data-package.zip"  # the package as one download
 
 # SQLite's type affinity (https://www.sqlite.org/datatype3.html#determination_of_column_affinity)
 # -> Frictionless field type, in SQLite's order of precedence
@@ -182,6 +187,20 @@ def write(conn, db_path, folder, described, publishing, base_url):
     return package
 
 
+def write_zip(folder, path, as_of):
+    """Every file of the package in one zip, in name order, each stamped with the latest
+    publication's as-of date (not the clock), so that the same database gives the same bytes."""
+    stamp = tuple(int(x) for x in str(as_of)[:10].split("-")) + (0, 0, 0) if as_of else (1980, 1, 1, 0, 0, 0)
+    files = sorted(p for p in Path(folder).iterdir() if p.is_file() and p.name != path.name)
+    with zipfile.ZipFile(path, "w") as z:
+        for file in files:
+            info = zipfile.ZipInfo(f"norway-returns/{file.name}", date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, file.read_bytes())
+    return path
+
+
 def http_url(value):
     """--base-url: an http(s) address, which every link of the catalogue starts with."""
     if value is None:
@@ -234,6 +253,7 @@ def build(db_path, folder, metadata=METADATA, base_url=None):
         finally:
             conn.close()
         catalog.write(tmp / "catalog.ttl", described, publishing, base_url, first, latest, as_of)
+        write_zip(tmp, tmp / ZIP, as_of)
 
     return atomic.replace_folder(folder, write_into, COMMAND, earlier_package)
 

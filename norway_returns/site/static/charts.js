@@ -1,0 +1,122 @@
+// What a dashboard chart gives a reader beyond its marks (inlined by site/dashboards.py):
+// - its title, period and source drawn into the chart itself, so that the PNG and SVG
+//   saved from its menu (vega-embed's actions) carry them, named for what they show;
+// - its figures in a compact table under it, readable without hovering;
+// - an embed snippet for an article (the chart's own page in an iframe).
+const columns_more = (rows, field) => new Set(rows.map(r => r[field])).size > 1;
+
+window.siteTakeaway = {
+  SOURCE: "Source: National Police Immigration Service, monthly statistics",
+
+  // the Vega-Lite layer whose encoding says what the chart counts
+  encoded(spec) {
+    if (spec.encoding) return spec;
+    return (spec.layer || []).find(l => l.encoding && Object.values(l.encoding).some(e => e.type === "quantitative")) || null;
+  },
+
+  period(rows) {
+    const covers = [...new Set(rows.map(r => r.covers || r.month).filter(Boolean))];
+    if (covers.length === 0) return "";
+    return covers.length === 1 ? covers[0] : covers[0] + " to " + covers[covers.length - 1];
+  },
+
+  fileName(title, period) {
+    return (title + (period ? " " + period : "")).normalize("NFKD").replace(/[^\w]+/g, "-").replace(/^-|-$/g, "").toLowerCase();
+  },
+
+  // the spec with its title, period, source and the site's address drawn in
+  prepare(spec, el) {
+    if (!spec || !spec.data || !Array.isArray(spec.data.values) || !spec.description) return {spec, opts: {}};
+    const rows = spec.data.values;
+    const kinds = [...new Set(rows.map(r => r.kind).filter(Boolean))];
+    // the table a chart shows when it shows one (the map: by nationality or by destination)
+    const period = [kinds.length === 1 ? "By " + kinds[0] : "", this.period(rows)].filter(Boolean).join(", ");
+    const site = location.origin + location.pathname.replace(/\/-\/dashboards\/.*$/, "/");
+    const subtitle = [period, this.SOURCE + " · " + site].filter(Boolean);
+    const titled = {...spec, title: {text: spec.description, subtitle, anchor: "start", fontSize: 13, subtitleFontSize: 10,
+                                     subtitleColor: "#555", limit: 0}};
+    const opts = {actions: {export: true, source: false, compiled: false, editor: false},
+                  downloadFileName: this.fileName(spec.description, period)};
+    return {spec: titled, opts, rows, period};
+  },
+
+  // the chart's figures as a table: one row per category of the axis, a column per colour
+  figures(spec, rows) {
+    const enc = (this.encoded(spec) || {}).encoding;
+    if (!enc || !rows || rows.length === 0) return null;
+    const channels = Object.entries(enc).filter(([k]) => ["x", "y", "color", "xOffset", "shape"].includes(k));
+    const value = channels.find(([, e]) => e.type === "quantitative" && e.field);
+    if (!value) return null;
+    const key = channels.find(([k, e]) => k !== value[0] && (k === "x" || k === "y") && e.field)
+             || (enc.tooltip || []).map(t => ["tooltip", t]).find(([, t]) => t.field && t.field !== value[1].field && !t.format);
+    const series = channels.find(([k, e]) => (k === "color" || k === "xOffset") && e.field && e.type !== "quantitative");
+    const field = value[1].field;
+    // a total only where the marks are stacked (side by side, the series are not parts of a whole)
+    const stacked = series && series[0] === "color" && !enc.xOffset && columns_more(rows, series[1].field);
+    const byKey = new Map(), columns = [];
+    for (const row of rows) {
+      const k = key ? row[key[1].field] : "";
+      const s = series ? row[series[1].field] : field;
+      if (!byKey.has(k)) byKey.set(k, new Map());
+      if (!columns.includes(s)) columns.push(s);
+      const cell = byKey.get(k);
+      cell.set(s, (cell.get(s) || 0) + (Number(row[field]) || 0));
+    }
+    let keys = [...byKey.keys()];
+    if (!series && enc.shape) keys.sort((a, b) => byKey.get(b).get(field) - byKey.get(a).get(field));  // the map: most first
+    const format = n => n.toLocaleString("en-GB");
+    const table = document.createElement("table");
+    table.className = "chart-figures";
+    const head = table.createTHead().insertRow();
+    const th = text => { const c = document.createElement("th"); c.textContent = text; head.appendChild(c); };
+    th(key ? (key[1].title || key[1].field || "") : "");
+    for (const c of columns) th(series ? c : (value[1].title || field));
+    if (stacked) th("Total");
+    const body = table.createTBody();
+    for (const k of keys) {
+      const tr = body.insertRow();
+      tr.insertCell().textContent = k;
+      let total = 0;
+      for (const c of columns) {
+        const v = byKey.get(k).get(c);
+        total += v || 0;
+        const td = tr.insertCell();
+        td.textContent = v === undefined ? "" : format(v);
+      }
+      if (stacked) tr.insertCell().textContent = format(total);
+    }
+    return table;
+  },
+
+  after(el, spec, rows) {
+    const card = el.closest(".dashboard-card") || el.parentElement;
+    if (!card || card.querySelector(".chart-takeaway")) return;
+    const box = document.createElement("div");
+    box.className = "chart-takeaway";
+    const table = this.figures(spec, rows);
+    if (table) {
+      const details = document.createElement("details");
+      details.className = "chart-figures-box";
+      details.open = table.tBodies[0].rows.length <= 20;
+      const summary = document.createElement("summary");
+      summary.textContent = "The figures (" + table.tBodies[0].rows.length + " rows)";
+      details.append(summary, table);
+      box.appendChild(details);
+    }
+    const slug = el.id.replace(/^chart-/, "");
+    const page = location.pathname.replace(/\/$/, "");
+    if (/\/-\/dashboards\/[^\/]+$/.test(page)) {
+      const embed = document.createElement("details");
+      embed.className = "chart-embed";
+      const summary = document.createElement("summary");
+      summary.textContent = "Embed this chart";
+      const code = document.createElement("textarea");
+      code.readOnly = true;
+      code.rows = 2;
+      code.value = `<iframe src="${location.origin}${page}/${slug}${location.search}" width="100%" height="480" style="border:0" title="${(spec.description || "").replace(/"/g, "&quot;")}"></iframe>`;
+      embed.append(summary, code);
+      box.appendChild(embed);
+    }
+    card.appendChild(box);
+  },
+};
