@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-HOOKS = {"startup", "prepare_connection", "prepare_jinja2_environment", "asgi_wrapper", "register_routes", "render_cell", "extra_template_vars",
+HOOKS = {"startup", "prepare_connection", "prepare_jinja2_environment", "asgi_wrapper", "register_output_renderer", "register_routes", "render_cell", "extra_template_vars",
          "extra_body_script", "extra_css_urls", "handle_exception"}
 
 # Datasette loads the entry points when its plugin manager is first imported; the site's package

@@ -221,7 +221,7 @@ def earlier_package(folder):
 
     try:
         listed = json.loads((Path(folder) / "datapackage.json").read_text(encoding="utf-8"))["resources"]
-        names = {"datapackage.json", "catalog.ttl", *(str(r["path"]) for r in listed)}
+        names = {"datapackage.json", "catalog.ttl", ZIP, *(str(r["path"]) for r in listed)}
     except (OSError, ValueError, KeyError, TypeError):
         return None
     found = {p.name: p for p in Path(folder).iterdir()}
