@@ -84,8 +84,8 @@ $(CHROMIUM):
 test: $(INSTALLED) $(CHROMIUM)
 	$(BIN)/pytest
 
-# The fast tests alone (under a minute): not the browser, fuzz, crash, hostile-SQL, scale,
-# publish and wheel tests, which `make test` runs too (pytest -m slow runs only those).
+# The fast tests alone (under a minute): not the slow ones listed in tests/conftest.py (SLOW),
+# which `make test` runs too (pytest -m slow runs only those).
 test-fast: $(INSTALLED)
 	$(BIN)/pytest -m "not slow"
 

@@ -141,6 +141,17 @@ SLOW = {
     "test_pdf.py": "PDFs read in worker processes",
     "test_add.py": "the program run many times, downloads",
     "test_documents.py": "every test document built",
+    # the program run once per case, as a user runs it (a build each)
+    "test_build.py": "the bad-input corpus, a build per case",
+    "test_manifest.py": "a build per careless manifest",
+    "test_package.py": "the data package written and validated",
+    "test_cli.py": "every subcommand run",
+    "test_one_writer.py": "commands started together, killed",
+    "test_update.py": "a listing served and followed",
+    "test_download.py": "servers that misbehave, slowly",
+    "test_unwritable.py": "builds into folders that refuse",
+    "test_text_layouts.py": "a build per layout",
+    "test_publications.py": "the publications built one by one",
 }
 
 
