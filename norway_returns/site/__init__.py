@@ -14,6 +14,7 @@ is the site's one implementation of it and says, in order, which module does the
 | render_cell           | sources linked, codes named, why a cell was repaired      | cells           |
 | extra_template_vars   | the front page's headline; the table page's CSV link       | front_page, csv_stream |
 | extra_body_script     | the dashboards' charts kept and their data URLs; CSV saves | dashboards      |
+|                       | a chart's rows downloaded once where two charts draw them  | dashboard_pages |
 |                       | datasette-vega's chart controls loaded when opened         | chart_controls  |
 | extra_css_urls        | the site's styles                                          | static/site.css |
 | handle_exception      | a request the site cannot serve is the client's error      | errors          |
@@ -77,6 +78,8 @@ def extra_template_vars(template, view_name, request, datasette, database, table
 @hookimpl
 def extra_body_script(template, view_name, datasette):
     scripts = [dashboards.body_script(template, view_name, datasette)]
+    if template in ("dashboard_view.html", "dashboard_chart.html"):
+        scripts.append(dashboard_pages.FETCH_ONCE)
     if view_name in ("table", "row", "database", "query"):
         scripts.append(chart_controls.loader(compat.vega_files(datasette)))
     return "\n".join(s for s in scripts if s) or None
