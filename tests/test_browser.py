@@ -107,6 +107,31 @@ def test_a_canned_query(page):
     shot(page, "canned-query", full_page=True)
 
 
+def test_the_sql_editor_arrives_after_the_page_and_only_where_the_sql_is_editable(page):
+    urls = requests_of(page, lambda: (page.goto(page.base + "/returns"),
+                                      page.wait_for_selector(".CodeMirror", timeout=15000)))
+    assert [u for u in urls if "codemirror-5.57.0.min.js" in u]
+    # none of its files held the page back (Resource Timing: loaded after the load event)
+    blocking = page.evaluate("""() => performance.getEntriesByType("resource")
+      .filter(r => /codemirror|sql-formatter/.test(r.name))
+      .map(r => [r.renderBlockingStatus, r.startTime >= performance.getEntriesByType("navigation")[0].loadEventStart])""")
+    assert blocking and all(status == "non-blocking" and after for status, after in blocking)
+    # the editor as Datasette's: the table's SQL in it, formatted by its button, run
+    assert page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()") == "select * from categories"
+    page.get_by_role("button", name="Format SQL").click()
+    assert page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()") == "select\n  *\nfrom\n  categories"
+    page.get_by_role("button", name="Run SQL").click()
+    page.wait_for_selector("table.rows-and-columns")
+    assert "dublin" in page.locator("table.rows-and-columns").inner_text()
+    # a canned query shows its SQL read-only: no editor, the formatter only, after the page
+    urls = requests_of(page, lambda: (page.goto(page.base + "/returns/country_profile?country=Ukraine"),
+                                      page.wait_for_function("window.sqlFormatter !== undefined", timeout=15000)))
+    assert not [u for u in urls if "codemirror" in u]
+    assert page.locator(".CodeMirror").count() == 0
+    page.get_by_role("button", name="Format SQL").click()
+    assert page.locator("pre#sql-query").inner_text().startswith("-- the countries asked for")
+
+
 # ------------------------------------------------ the overview, a country, the map
 
 # The figures each chart draws, read from its Vega view (norway_returns/site/dashboards.py keeps every
@@ -290,12 +315,12 @@ def test_a_dashboard_loads_neither_chart_controls_nor_leaflet_and_its_data_once(
     urls = requests_of(page, lambda: open_dashboard(page, "/-/dashboards/overview?period=2024-05&kind=nationality", 5))
     assert not [u for u in urls if "datasette_vega" in u or "leaflet" in u]
     data = [u for u in urls if ".json?sql=" in u]
-    # each chart's rows asked for once: the preload of the head is the request the chart uses
-    # (the world map and Europe's draw the same rows, each chart asking once)
+    # each chart's rows asked for once: the preload of the head is the request the chart uses,
+    # and the world map and Europe, which draw the same rows, download them once between them
     charts = load_metadata()["plugins"]["datasette-dashboards"]["overview"]["charts"].values()
-    assert len(data) == sum(1 for c in charts if c.get("query")) >= 8
+    assert len(data) == len(set(data)) == len({c["query"] for c in charts if c.get("query")}) >= 8
     maps = sum(1 for c in charts if "countries-110m.json" in str(c.get("display")))
-    assert len([u for u in urls if u.endswith("countries-110m.json")]) == maps  # each map's shapes once
+    assert maps == 2 and len([u for u in urls if u.endswith("countries-110m.json")]) == 1  # the shapes once
 
 
 # ------------------------------------- a country by any name, the figures, the downloads
@@ -359,7 +384,8 @@ def test_the_overviews_charts_show_their_figures_and_download_with_title_and_sou
         page.locator("#card-months a", has_text="Save as SVG").click()
     assert download.value.suggested_filename.startswith("persons-returned-in-the-month")
     saved = open(download.value.path(), encoding="utf-8").read()
-    assert "Persons returned in the month" in saved and "June 2022 to February 2025" in saved
+    # the months to the chosen publication (May 2024), the earliest of raw/ on
+    assert "Persons returned in the month" in saved and "June 2022 to May 2024" in saved
     assert "National Police Immigration Service, monthly statistics" in saved
     page.eval_on_selector(menu, "d => d.open = true")
     with page.expect_download() as download:

@@ -95,3 +95,53 @@ def test_the_grown_pages_count_and_facet_in_full(grown, conn, table, facets):
     # a facet that ran out of time would be missing here
     assert set(page["facet_results"]) == set(facets)
     assert page["facet_results"]["kind"]["results"][0]["value"] == "nationality"
+
+
+# ------------------------------------------------ the dashboards stay the size they were
+
+@pytest.fixture(scope="module")
+def grown_site(grown):
+    site = Site(grown, settings=serve_settings())
+    yield site
+    site.close()
+
+
+def chart_rows(site, dashboard, slug, query_string):
+    from norway_returns.site.dashboard_pages import data_url
+    from site_helpers import load_metadata
+    chart = load_metadata()["plugins"]["datasette-dashboards"][dashboard]["charts"][slug]
+    return site.json(data_url(chart, query_string, "/"))["rows"]
+
+
+def test_the_overviews_series_keep_their_size_as_publications_are_added(grown_site, conn):
+    periods = [r[0] for r in conn.execute("select period from publications order by period")]
+    categories = conn.execute("select count(distinct category) from category_totals").fetchone()[0]
+    # by category: the chosen publication (the latest when none is) and the eleven before it
+    rows = chart_rows(grown_site, "overview", "categories", "")
+    assert sorted({r["period"] for r in rows}) == periods[-12:] and len(rows) == 12 * categories
+    rows = chart_rows(grown_site, "overview", "categories", "period=2024-05&kind=nationality")
+    assert sorted({r["period"] for r in rows}) == periods[:periods.index("2024-05") + 1][-12:]
+    # the months and the convicted share: the 24 months to the chosen publication
+    for slug in ("months", "convicted_share"):
+        assert [r["period"] for r in chart_rows(grown_site, "overview", slug, "")] == periods[-24:]
+        assert chart_rows(grown_site, "overview", slug, "period=2024-05")[-1]["period"] == "2024-05"
+    # a country's page: the latest twelve publications
+    for slug in ("by_nationality", "by_destination", "both"):
+        assert sorted({r["period"] for r in chart_rows(grown_site, "country", slug, "country=Ukraine")}) \
+            == periods[-12:]
+
+
+def test_the_bounded_charts_link_to_every_publication(grown_site, conn):
+    html = grown_site.ok("/-/dashboards/overview").text
+    assert 'href="/returns/category_totals"' in html and 'href="/returns/monthly_figures"' in html
+    every = grown_site.csv("/returns/category_totals.csv?_size=max&_stream=on")
+    assert len({r["period"] for r in every}) == conn.execute("select count(*) from publications").fetchone()[0]
+    html = grown_site.ok("/-/dashboards/country?country=Ukraine").text
+    assert 'href="/returns/country_profile?since=2000-01"' in html
+
+
+def test_the_period_filter_lists_every_publication(grown_site, conn):
+    # the one list on the overview that grows: an option per publication (about 10 bytes
+    # gzipped each), so that any publication can be chosen
+    html = grown_site.ok("/-/dashboards/overview").text
+    assert html.count('<option value="20') == conn.execute("select count(*) from publications").fetchone()[0]

@@ -30,7 +30,8 @@ afresh, ratio to bare >= 0.8 everywhere; asked again, index and table pages >= 0
 trivial site's) are marked. Then the whole `returns` table through the table page's CSV
 link, against Datasette's own stream of it and against Python's csv module writing the
 same rows (target: within 2x); and paging through the whole table as JSON, its next_url from
-first page to last, on the site and on the bare Datasette. JSON pages have a target of their
+first page to last, on the site and on the bare Datasette (asked for the same pages: no facet
+suggestions, which the site does not make), ROUNDS + 2 times each in turn. JSON pages have a target of their
 own: 0.9 of bare Datasette's rate (the site counts no facet for JSON that names none,
 site/json_facets.py, so the bare Datasette is asked the same page without them). Not part
 of `make test`.
@@ -276,6 +277,30 @@ def json_pages_seconds(url):
     return time.perf_counter() - start, pages
 
 
+def cpu_seconds(pid):
+    """CPU time (user and system) a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def json_paging(ours, our_pid, theirs, their_pid, rounds):
+    """Paging through a table as JSON on two servers: once each to warm up, then `rounds`
+    times in turn, alternating which goes first (one pass each was at the mercy of the shared
+    machine: 0.8 to 2.5 s for the same pass). The median wall time of each, its pages, and the
+    CPU seconds each server spent in all its rounds (what the machine's other load moves least)."""
+    json_pages_seconds(ours)
+    json_pages_seconds(theirs)
+    runs = {"site": [], "bare": [], "site_cpu": 0.0, "bare_cpu": 0.0}
+    for r in range(rounds):
+        for name, url, pid in ([("site", ours, our_pid), ("bare", theirs, their_pid)][::1 if r % 2 == 0 else -1]):
+            before = cpu_seconds(pid)
+            seconds, pages = json_pages_seconds(url)
+            runs[f"{name}_cpu"] += cpu_seconds(pid) - before
+            runs[name].append(seconds)
+            runs["pages"] = pages
+    return dict(runs, site=statistics.median(runs["site"]), bare=statistics.median(runs["bare"]))
+
+
 def csv_module_seconds(db_path):
     """Python's csv module writing the rows of the CSV link (labels beside their codes) to a file."""
     conn = sqlite3.connect(db_path)
@@ -339,11 +364,13 @@ def run(db_path, seconds, rounds, clients, label, only=None):
               f"{rss_mb(kept_proc.pid):.0f} MB keeping its pages")
 
         # Paging through the whole returns table as JSON (each page's next_url), the site against bare
-        ours = json_pages_seconds(f"{site}{prefix}returns/returns.json?_size=max")
-        theirs = json_pages_seconds(f"{bare}/returns/returns.json?_size=max")
-        print(f"paging through returns as JSON ({ours[1]} pages of {serve.SETTINGS['max_returned_rows']} rows): "
-              f"site {ours[0]:.2f} s, bare Datasette {theirs[0]:.2f} s ({theirs[0] / ours[0]:.2f} of its speed; "
-              f"target {TARGET_JSON})")
+        paging = json_paging(f"{site}{prefix}returns/returns.json?_size=max", site_proc.pid,
+                             f"{bare}/returns/returns.json?_size=max&_nosuggest=1", bare_proc.pid, rounds + 2)
+        print(f"paging through returns as JSON ({paging['pages']} pages of {serve.SETTINGS['max_returned_rows']} "
+              f"rows, {rounds + 2} rounds): site {paging['site']:.2f} s, bare Datasette {paging['bare']:.2f} s "
+              f"(median; {paging['bare'] / paging['site']:.2f} of its speed, target {TARGET_JSON}); "
+              f"server CPU {paging['site_cpu']:.2f} s against {paging['bare_cpu']:.2f} s "
+              f"({paging['bare_cpu'] / paging['site_cpu']:.2f})")
 
         # The whole returns table through the CSV link, against Datasette's own stream and the csv module
         link = f"{site}{prefix}returns/returns.csv?_labels=on&_size=max&_stream=on"

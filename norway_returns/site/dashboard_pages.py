@@ -15,8 +15,9 @@ resolved against the site's base URL as the charts' loader resolves them (dashbo
 Asked for from the head, they arrive while the scripts load, not after them.
 
 `FETCH_ONCE`, the dashboards' body script (extra_body_script): charts that draw the same rows
-(the world map and Europe) ask for one URL, which the page then downloads once (a preload
-answers one request only; the second was a download of its own, 2 KB on the overview).
+or shapes (the world map and Europe) ask for one URL, which the page then downloads once (a
+preload answers one request only: the second map's rows and shapes were downloads of their
+own, 31 KB on the overview).
 """
 
 from pathlib import Path
@@ -79,14 +80,15 @@ def dashboard_preloads(charts, query_string, absolute_url, base):
     return urls
 
 
-# Installed before dashboards.js renders the charts (DOMContentLoaded): a chart's rows asked
-# for again (same URL) are the first answer's, cloned for each reader of its body
+# Installed before dashboards.js renders the charts (DOMContentLoaded): JSON asked for again
+# (a chart's rows by dashboards.js, a spec's file by Vega's loader) is the first answer,
+# cloned for each reader of its body
 FETCH_ONCE = """
 (() => {
   const asked = new Map();
   const fetch = window.fetch;
   window.fetch = (input, init) => {
-    if (typeof input !== "string" || !/\\.json\\?sql=/.test(input) || (init && init.method && init.method !== "GET")) {
+    if (typeof input !== "string" || !/\\.json(\\?|$)/.test(input) || (init && init.method && init.method !== "GET")) {
       return fetch(input, init);
     }
     if (!asked.has(input)) asked.set(input, fetch(input, init));
