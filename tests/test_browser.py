@@ -116,7 +116,9 @@ def test_the_sql_editor_arrives_after_the_page_and_only_where_the_sql_is_editabl
       .filter(r => /codemirror|sql-formatter/.test(r.name))
       .map(r => [r.renderBlockingStatus, r.startTime >= performance.getEntriesByType("navigation")[0].loadEventStart])""")
     assert blocking and all(status == "non-blocking" and after for status, after in blocking)
-    # the editor as Datasette's: the table's SQL in it, formatted by its button, run
+    # the editor as Datasette's: as tall as its SQL (its styles over CodeMirror's 300 px), the
+    # table's SQL in it, formatted by its button, run
+    assert page.evaluate("document.querySelector('.CodeMirror').offsetHeight") < 120
     assert page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()") == "select * from categories"
     page.get_by_role("button", name="Format SQL").click()
     assert page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()") == "select\n  *\nfrom\n  categories"
