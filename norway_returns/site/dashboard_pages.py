@@ -13,12 +13,17 @@ JSON with the chart's SQL, the filters' query string and `_shape=objects`), and 
 a chart's spec names (`url` in its data or a lookup's data: the world map's shapes),
 resolved against the site's base URL as the charts' loader resolves them (dashboards.py).
 Asked for from the head, they arrive while the scripts load, not after them.
+
+The templates' words in the page's language: `translated(dashboard)`, `translated_chart`
+and `option_label` (dashboard_words.py).
 """
 
 from pathlib import Path
 from urllib.parse import quote
 
 from jinja2 import ChoiceLoader, FileSystemLoader
+
+from . import dashboard_words
 
 TEMPLATES = Path(__file__).parent / "templates" / "dashboards"
 
@@ -30,6 +35,9 @@ def prepare_environment(env, datasette):
     env.loader = ChoiceLoader([FileSystemLoader(str(TEMPLATES)), env.loader])
     env.globals["dashboard_preloads"] = lambda charts, query_string, absolute_url: dashboard_preloads(
         charts, query_string, absolute_url, datasette.urls.path(""))
+    env.globals["translated"] = dashboard_words.translated
+    env.globals["translated_chart"] = dashboard_words.translated_chart
+    env.globals["option_label"] = dashboard_words.option_label
 
 
 def data_url(chart, query_string, absolute_url):

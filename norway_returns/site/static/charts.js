@@ -3,10 +3,19 @@
 //   saved from its menu (vega-embed's actions) carry them, named for what they show;
 // - its figures in a compact table under it, readable without hovering;
 // - an embed snippet for an article (the chart's own page in an iframe).
+// Its words and numbers in the page's language: window.siteWords (English -> the page's,
+// from the message catalogue) and window.siteNumbers (the d3 number locale), both written
+// by site/dashboards.py.
 const columns_more = (rows, field) => new Set(rows.map(r => r[field])).size > 1;
+const say = (text, ...fillings) => fillings.reduce((t, f) => t.replace("%s", f), (window.siteWords || {})[text] || text);
 
 window.siteTakeaway = {
   SOURCE: "Source: National Police Immigration Service, monthly statistics",
+
+  // a number as the page's language writes it (1 033 in Norwegian, 1,033 in English), as its axes do
+  format(n) {
+    return n.toLocaleString(document.documentElement.lang === "nb" ? "nb-NO" : "en-GB");
+  },
 
   // the Vega-Lite layer whose encoding says what the chart counts
   encoded(spec) {
@@ -17,7 +26,7 @@ window.siteTakeaway = {
   period(rows) {
     const covers = [...new Set(rows.map(r => r.covers || r.month).filter(Boolean))];
     if (covers.length === 0) return "";
-    return covers.length === 1 ? covers[0] : covers[0] + " to " + covers[covers.length - 1];
+    return covers.length === 1 ? covers[0] : say("%s to %s", covers[0], covers[covers.length - 1]);
   },
 
   fileName(title, period) {
@@ -30,13 +39,16 @@ window.siteTakeaway = {
     const rows = spec.data.values;
     const kinds = [...new Set(rows.map(r => r.kind).filter(Boolean))];
     // the table a chart shows when it shows one (the map: by nationality or by destination)
-    const period = [kinds.length === 1 ? "By " + kinds[0] : "", this.period(rows)].filter(Boolean).join(", ");
+    // (the rows name it in the page's language: "by destination", "etter destinasjon")
+    const period = [kinds.length === 1 ? kinds[0][0].toUpperCase() + kinds[0].slice(1) : "", this.period(rows)].filter(Boolean).join(", ");
     const site = location.origin + location.pathname.replace(/\/-\/dashboards\/.*$/, "/");
-    const subtitle = [period, this.SOURCE + " · " + site].filter(Boolean);
+    const subtitle = [period, say(this.SOURCE) + " · " + site].filter(Boolean);
     const titled = {...spec, title: {text: spec.description, subtitle, anchor: "start", fontSize: 13, subtitleFontSize: 10,
                                      subtitleColor: "#555", limit: 0}};
     const opts = {actions: {export: true, source: false, compiled: false, editor: false},
-                  downloadFileName: this.fileName(spec.description, period)};
+                  downloadFileName: this.fileName(spec.description, period),
+                  i18n: {PNG_ACTION: say("Save as PNG"), SVG_ACTION: say("Save as SVG")}};
+    if (window.siteNumbers) opts.formatLocale = window.siteNumbers;
     return {spec: titled, opts, rows, period};
   },
 
@@ -64,14 +76,14 @@ window.siteTakeaway = {
     }
     let keys = [...byKey.keys()];
     if (!series && enc.shape) keys.sort((a, b) => byKey.get(b).get(field) - byKey.get(a).get(field));  // the map: most first
-    const format = n => n.toLocaleString("en-GB");
+    const format = n => this.format(n);
     const table = document.createElement("table");
     table.className = "chart-figures";
     const head = table.createTHead().insertRow();
     const th = text => { const c = document.createElement("th"); c.textContent = text; head.appendChild(c); };
     th(key ? (key[1].title || key[1].field || "") : "");
     for (const c of columns) th(series ? c : (value[1].title || field));
-    if (stacked) th("Total");
+    if (stacked) th(say("Total"));
     const body = table.createTBody();
     for (const k of keys) {
       const tr = body.insertRow();
@@ -99,7 +111,7 @@ window.siteTakeaway = {
       details.className = "chart-figures-box";
       details.open = table.tBodies[0].rows.length <= 20;
       const summary = document.createElement("summary");
-      summary.textContent = "The figures (" + table.tBodies[0].rows.length + " rows)";
+      summary.textContent = say("The figures (%s rows)", table.tBodies[0].rows.length);
       details.append(summary, table);
       box.appendChild(details);
     }
@@ -109,7 +121,7 @@ window.siteTakeaway = {
       const embed = document.createElement("details");
       embed.className = "chart-embed";
       const summary = document.createElement("summary");
-      summary.textContent = "Embed this chart";
+      summary.textContent = say("Embed this chart");
       const code = document.createElement("textarea");
       code.readOnly = true;
       code.rows = 2;
