@@ -43,13 +43,51 @@ window.siteTakeaway = {
     const period = [kinds.length === 1 ? kinds[0][0].toUpperCase() + kinds[0].slice(1) : "", this.period(rows)].filter(Boolean).join(", ");
     const site = location.origin + location.pathname.replace(/\/-\/dashboards\/.*$/, "/");
     const subtitle = [period, say(this.SOURCE) + " · " + site].filter(Boolean);
-    const titled = {...spec, title: {text: spec.description, subtitle, anchor: "start", fontSize: 13, subtitleFontSize: 10,
-                                     subtitleColor: "#555", limit: 0}};
+    // the title's lines as wide as the card (a longer line would shrink the chart to make room for it)
+    const width = el && el.clientWidth ? el.clientWidth - 50 : 600;
+    const titled = {...this.narrow(spec, width + 50), title: {
+      text: this.lines(spec.description, width / 7.2), subtitle: subtitle.flatMap(line => this.lines(line, width / 5.4)),
+      anchor: "start", fontSize: 13, subtitleFontSize: 10, subtitleColor: "#555", limit: 0}};
     const opts = {actions: {export: true, source: false, compiled: false, editor: false},
                   downloadFileName: this.fileName(spec.description, period),
                   i18n: {PNG_ACTION: say("Save as PNG"), SVG_ACTION: say("Save as SVG")}};
     if (window.siteNumbers) opts.formatLocale = window.siteNumbers;
     return {spec: titled, opts, rows, period};
+  },
+
+  // TEXT in lines of at most CHARS characters, broken between words
+  lines(text, chars) {
+    const out = [];
+    for (const word of String(text).split(" ")) {
+      if (out.length && (out[out.length - 1] + " " + word).length <= chars) out[out.length - 1] += " " + word;
+      else out.push(word);
+    }
+    return out;
+  },
+
+  // on a phone's width: the x axis's labels in lines of one word each (side by side they
+  // overlap), legends below the chart in one column, a map's projection scaled to the width
+  narrow(spec, width) {
+    if (width >= 600) return spec;
+    const walk = node => {
+      if (Array.isArray(node)) return node.map(walk);
+      if (!node || typeof node !== "object") return node;
+      const out = {};
+      for (const [k, v] of Object.entries(node)) out[k] = walk(v);
+      const enc = out.encoding;
+      if (enc && enc.x && ["ordinal", "nominal"].includes(enc.x.type))
+        enc.x = {...enc.x, axis: {...(enc.x.axis || {}), labelExpr: "split(datum.label, ' ')", labelAngle: 0}};
+      if (enc && enc.x && enc.x.type === "quantitative")  // fewer ticks, their labels apart
+        enc.x = {...enc.x, axis: {...(enc.x.axis || {}), tickCount: Math.max(3, Math.floor(width / 80))}};
+      if (enc && enc.color && enc.color.legend)
+        enc.color = {...enc.color, legend: {...enc.color.legend, orient: "bottom", columns: 1}};
+      if (out.projection) {
+        if (out.projection.scale) out.projection = {...out.projection, scale: Math.round(out.projection.scale * width / 600)};
+        if (out.height) out.height = Math.max(160, Math.round(out.height * width / 600));
+      }
+      return out;
+    };
+    return walk(spec);
   },
 
   // the chart's figures as a table: one row per category of the axis, a column per colour
@@ -81,7 +119,9 @@ window.siteTakeaway = {
     table.className = "chart-figures";
     const head = table.createTHead().insertRow();
     const th = text => { const c = document.createElement("th"); c.textContent = text; head.appendChild(c); };
-    th(key ? (key[1].title || key[1].field || "") : "");
+    // the key's column named as its axis names it, or else as its tooltip does (an axis without a title)
+    const named = f => ((enc.tooltip || []).find(t => t.field === f && t.title) || {}).title || f;
+    th(key ? (key[1].title || named(key[1].field) || "") : "");
     for (const c of columns) th(series ? c : (value[1].title || field));
     if (stacked) th(say("Total"));
     const body = table.createTBody();
