@@ -30,7 +30,10 @@ window.siteTakeaway = {
   },
 
   fileName(title, period) {
-    return (title + (period ? " " + period : "")).normalize("NFKD").replace(/[^\w]+/g, "-").replace(/^-|-$/g, "").toLowerCase();
+    // in ASCII letters: "måneden" -> "maneden", "Sør" -> "sor"
+    const ascii = (title + (period ? " " + period : "")).toLowerCase().replace(/æ/g, "ae").replace(/[øœ]/g, "o")
+      .normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
+    return ascii.replace(/[^\w]+/g, "-").replace(/^-|-$/g, "");
   },
 
   // the spec with its title, period, source and the site's address drawn in
