@@ -39,6 +39,16 @@ def test_thousands_as_each_language_writes_them(local_site):
     assert (i18n.number(1033), i18n.decimal(27.6)) == ("1,033", "27.6")
 
 
+def test_the_front_page_in_norwegian_from_its_heading_to_its_footer(local_site):
+    html = ok(local_site, "/?lang=nb").text
+    assert "<title>Uttransporteringer fra Norge</title>" in html and "<h1>Uttransporteringer fra Norge</h1>" in html
+    assert f"6{NBSP}269 rader i 16 tabeller, 5 visninger" in html
+    footer = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html.split('<footer class="ft">')[1])).replace("&middot;", "·")
+    assert footer.startswith(" Drevet av Datasette · Lisens: Norsk lisens for offentlige data (NLOD) 2.0 · Kilde: Politiets utlendingsenhet")
+    # the links to the dashboards keep the language
+    assert 'href="/-/dashboards/overview?lang=nb"' in html and 'href="/-/dashboards/country?country=Ukraina&amp;lang=nb"' in html
+
+
 def test_the_front_page_in_english_stays_as_it_was(local_site):
     html = ok(local_site, "/").text
     assert '<html lang="en">' in html
@@ -187,20 +197,23 @@ def test_the_scripts_words_and_numbers_in_the_pages_language(local_site):
 
 
 def used_messages():
-    """Every English text the dashboards show through the catalogue: their config's words,
-    the say(:lang, '...') of their SQL, the scripts' words and the templates' _()."""
+    """Every English text the translated pages show through the catalogue: the dashboards'
+    config's words, the say(:lang, '...') of their SQL, the scripts' words, the site's
+    metadata's words and every _("...") of the site's templates."""
     from norway_returns.resources import METADATA
     from norway_returns.site import dashboard_words, dashboards as scripts
-    from norway_returns.site.dashboard_pages import TEMPLATES
+    from norway_returns.resources import SITE
     found = dashboard_words.messages(dashboards())
     found += [m.replace("''", "'") for m in re.findall(r"say\(:lang, '((?:[^']|'')*)'", METADATA.read_text(encoding="utf-8"))]
     found += list(scripts.WORDS)
-    for template in TEMPLATES.glob("*.html"):
+    # the site's metadata's words, which the Norwegian pages' heading and footer show
+    found += [load_metadata()[key] for key in ("title", "license", "license_url", "source", "about")]
+    for template in (SITE / "templates").rglob("*.html"):
         found += re.findall(r"""_\((?:"([^"]*)"|'([^']*)')""", template.read_text(encoding="utf-8"))
     return [m if isinstance(m, str) else "".join(m) for m in found]
 
 
-def test_every_english_text_of_the_dashboards_has_its_norwegian():
+def test_every_english_text_of_the_translated_pages_has_its_norwegian():
     from norway_returns.site import i18n
     used = used_messages()
     assert len(used) > 80 and "Persons (so far this year)" in used and "not stated" in used and "Apply" in used
