@@ -71,7 +71,7 @@ window.siteTakeaway = {
   // on a phone's width: the x axis's labels in lines of one word each (side by side they
   // overlap), legends below the chart in one column, a map's projection scaled to the width
   narrow(spec, width) {
-    if (width >= 600) return spec;
+    if (width >= 500) return spec;  // a desktop's half of the page (about 600 px) draws them as written
     const walk = node => {
       if (Array.isArray(node)) return node.map(walk);
       if (!node || typeof node !== "object") return node;
