@@ -7,7 +7,7 @@ is the site's one implementation of it and says, in order, which module does the
 | hook                  | what the site does with it                                | module          |
 | --------------------- | --------------------------------------------------------- | --------------- |
 | startup               | internals patched where written for; names, front page; the two languages' words | compat, cells, source_viewer, i18n |
-| prepare_connection    | bounds on every SQLite connection; a country by any name  | sqlite_limits, countries |
+| prepare_connection    | bounds on every SQLite connection; a country by any name; the dashboards' words and numbers in the page's language | sqlite_limits, countries, sql_words |
 | prepare_jinja2_environment | the dashboards' pages from the site's templates, their preloads | dashboard_pages |
 | asgi_wrapper          | prefix, kept pages, gzip, cache headers, whole-table CSV, JSON facets when asked, formats | middleware, json_facets, formats |
 | register_routes       | /raw/FILE and the source viewer /-/source/FILE             | source_viewer   |
@@ -44,6 +44,7 @@ def startup(datasette):
 def prepare_connection(conn, datasette):
     sqlite_limits.prepare_connection(conn, datasette)
     countries.prepare_connection(conn, datasette)
+    sql_words.prepare_connection(conn)
 
 
 @hookimpl
@@ -104,4 +105,4 @@ def register_output_renderer(datasette):
 # Datasette's own modules loads the plugins' entry points, this package among them, and
 # pluggy registers whatever hooks the package holds at that moment (tests/test_site_plugin.py).
 from . import (cells, chart_controls, compat, countries, csv_stream, dashboard_pages, dashboards, errors,  # noqa: E402
-               formats, front_page, i18n, middleware, source_viewer, sqlite_limits, xlsx)
+               formats, front_page, i18n, middleware, source_viewer, sql_words, sqlite_limits, xlsx)

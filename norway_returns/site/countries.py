@@ -7,8 +7,9 @@ Two SQL functions on every connection (prepare_connection), used by the country 
 the canned query `country_lookup`:
 
 - `country_code(text)`: the country's code, or NULL for a name the site does not know;
-- `country_nearest(text)`: the English names nearest to it, as a JSON array (difflib),
-  so that a misspelt or unknown name says so and offers names instead of a false 0.
+- `country_nearest(text[, lang])`: the names nearest to it, as a JSON array (difflib),
+  so that a misspelt or unknown name says so and offers names instead of a false 0;
+  English names, Norwegian ones with `lang` 'nb' (the dashboards' :lang).
 """
 
 import difflib
@@ -39,9 +40,10 @@ def load(datasette):
         for name, db in datasette.databases.items():
             if not {"countries", "country_names"} <= set(await db.table_names()):
                 continue
-            countries = {r[0]: r[1] for r in await db.execute("select code, name_en from countries")}
+            rows = list(await db.execute("select code, name_en, name_no from countries"))
+            countries = {code: name_en for code, name_en, _ in rows}
             names = {}
-            for code, name_en, name_no in await db.execute("select code, name_en, name_no from countries"):
+            for code, name_en, name_no in rows:
                 for n in (code, name_en, name_no):
                     names.setdefault(key(n), code) if n else None
             for n, code in await db.execute("select name, code from country_names where code is not null"):
@@ -54,7 +56,8 @@ def load(datasette):
                     for n in (c.alpha_2, c.name, getattr(c, "common_name", None), getattr(c, "official_name", None)):
                         if n:
                             names.setdefault(key(n), c.alpha_3)
-            kept(datasette, "country lookup")[name] = {"names": names, "english": countries}
+            kept(datasette, "country lookup")[name] = {"names": names, "english": countries,
+                                                       "norwegian": {c: n_no or n_en for c, n_en, n_no in rows}}
     return load
 
 
@@ -72,15 +75,16 @@ def country_code(datasette, text):
     return None
 
 
-def country_nearest(datasette, text):
+def country_nearest(datasette, text, lang=None):
     out = []
+    language = "norwegian" if lang == "nb" else "english"
     for lookup in _lookups(datasette):
         wanted = key(text or "")
         close = difflib.get_close_matches(wanted, lookup["names"], n=NEAREST * 4, cutoff=0.5)
         # a name that begins as typed comes first ("ukr" -> Ukraine)
         starts = sorted(k for k in lookup["names"] if wanted and k.startswith(wanted))
         for k in starts + close:
-            name = lookup["english"].get(lookup["names"][k])
+            name = lookup[language].get(lookup["names"][k])
             if name and name not in out:
                 out.append(name)
     return json.dumps(out[:NEAREST], ensure_ascii=False)
@@ -88,4 +92,5 @@ def country_nearest(datasette, text):
 
 def prepare_connection(conn, datasette):
     conn.create_function("country_code", 1, lambda text: country_code(datasette, text), deterministic=True)
-    conn.create_function("country_nearest", 1, lambda text: country_nearest(datasette, text), deterministic=True)
+    conn.create_function("country_nearest", -1, lambda text, lang=None: country_nearest(datasette, text, lang),
+                         deterministic=True)

@@ -18,12 +18,17 @@ Asked for from the head, they arrive while the scripts load, not after them.
 or shapes (the world map and Europe) ask for one URL, which the page then downloads once (a
 preload answers one request only: the second map's rows and shapes were downloads of their
 own, 31 KB on the overview).
+
+The templates' words in the page's language: `translated(dashboard)`, `translated_chart`
+and `option_label` (dashboard_words.py).
 """
 
 from pathlib import Path
 from urllib.parse import quote
 
 from jinja2 import ChoiceLoader, FileSystemLoader
+
+from . import dashboard_words
 
 TEMPLATES = Path(__file__).parent / "templates" / "dashboards"
 
@@ -35,6 +40,9 @@ def prepare_environment(env, datasette):
     env.loader = ChoiceLoader([FileSystemLoader(str(TEMPLATES)), env.loader])
     env.globals["dashboard_preloads"] = lambda charts, query_string, absolute_url: dashboard_preloads(
         charts, query_string, absolute_url, datasette.urls.path(""))
+    env.globals["translated"] = dashboard_words.translated
+    env.globals["translated_chart"] = dashboard_words.translated_chart
+    env.globals["option_label"] = dashboard_words.option_label
 
 
 def data_url(chart, query_string, absolute_url):

@@ -8,12 +8,21 @@
 - A country's page names the country it shows (looked up by any of its names, the canned
   query `country_lookup`) in its heading and title, and its link to the country in a
   table keeps the country.
+- The scripts' words and numbers in the page's language (`window.siteWords`, from the
+  message catalogue, read through charts.js's `say`; `window.siteNumbers`, the d3 number
+  locale Vega-Lite formats with).
 """
 
 import json
 
 from ..resources import SITE
+from . import i18n
 from .state import kept
+
+# the words the scripts below and static/charts.js write into a page (msgids of the catalogue)
+WORDS = ("Source: National Police Immigration Service, monthly statistics", "%s to %s", "Total",
+         "The figures (%s rows)", "Embed this chart", "Save as PNG", "Save as SVG",
+         "No figures for this choice.", "%s: forced returns from Norway", "No country named “%s”")
 
 
 # Datasette's CSV links open the file as text in the browser tab; with _dl=1 it is sent
@@ -49,15 +58,17 @@ COUNTRY_PAGE = """
   const [found] = response.ok ? await response.json() : [];
   const heading = document.querySelector("h1");
   if (found && found.code) {
-    heading.textContent = found.name_en + (found.name_no && found.name_no !== found.name_en ? " (" + found.name_no + ")" : "")
-      + ": forced returns from Norway";
+    // the name in the page's language first, the other language's beside it
+    const [first, other] = document.documentElement.lang === "nb" ? [found.name_no || found.name_en, found.name_en]
+                                                                  : [found.name_en, found.name_no];
+    heading.textContent = say("%%s: forced returns from Norway", first + (other && other !== first ? " (" + other + ")" : ""));
     for (const a of document.querySelectorAll('a[href*="country_profile"]')) {
       const url = new URL(a.href, location.href);
       url.searchParams.set("country", found.code);
       a.href = url.href;
     }
   } else {
-    heading.textContent = "No country named \u201c" + asked + "\u201d";
+    heading.textContent = say("No country named \u201c%%s\u201d", asked);
   }
   document.title = heading.textContent;
 })();
@@ -84,7 +95,12 @@ def body_script(template, view_name, datasette):
     # (static/world/...) against the site's base URL, and keep each view by its slug.
     # The site's dashboard templates (dashboard_pages.py) defer the scripts and call
     # siteBeforeCharts before rendering; datasette-dashboards' own have run them already.
-    return TAKEAWAY + f"""
+    language = i18n.current.get()
+    words = {w: i18n.translate(language, w) for w in WORDS if i18n.translate(language, w) != w}
+    return f"""
+window.siteWords = {json.dumps(words, ensure_ascii=False)};
+window.siteNumbers = {json.dumps(i18n.number_locale(language), ensure_ascii=False)};
+""" + TAKEAWAY + f"""
 window.siteBeforeCharts = () => {{
   if (!window.vegaEmbed || window.siteCharts) return;
   const embed = window.vegaEmbed;
@@ -92,7 +108,7 @@ window.siteBeforeCharts = () => {{
   window.vegaEmbed = (el, spec, opts) => {{
     // a chart with no rows says so: drawn empty, Vega-Lite grows it without end (33 million pixels)
     if (spec && spec.data && Array.isArray(spec.data.values) && spec.data.values.length === 0) {{
-      el.innerHTML = '<p class="chart-empty">No figures for this choice.</p>';
+      el.innerHTML = '<p class="chart-empty">' + say("No figures for this choice.") + '</p>';
       window.siteCharts[el.id.replace(/^chart-/, "")] = null;
       return Promise.resolve(null);
     }}

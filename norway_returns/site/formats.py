@@ -88,7 +88,7 @@ def layer(app, datasette):
         if "head" not in link:
             link["head"] = feed_link(datasette)
         query = scope.get("query_string", b"").decode("latin-1")
-        translated = path in i18n.TRANSLATED
+        translated = i18n.translated(path)
         language = i18n.language_of(query) if translated else "en"
         token = i18n.current.set(language)
         state = {}

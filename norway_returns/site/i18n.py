@@ -14,7 +14,7 @@ import contextvars
 import urllib.parse
 
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 
 from ..resources import SITE
 
@@ -22,9 +22,10 @@ LANGUAGES = {"en": "English", "nb": "Norsk bokmål"}  # the first is the default
 SWITCH = {"en": "English", "nb": "Norsk"}  # the switch's words, each in its own language
 LOCALES = {"en": "en_GB", "nb": "nb_NO"}
 PARAM = "lang"
-# the pages whose words are in the catalogue so far; every other page stays English (its
-# <html lang> says so, and it offers no Norwegian alternate it does not have)
-TRANSLATED = {"/"}
+# the pages whose words are in the catalogue: the front page and the dashboards (each of
+# their charts on its own page too); every other page stays English (its <html lang> says
+# so, and it offers no Norwegian alternate it does not have)
+TRANSLATED = {"/", "/-/dashboards/overview", "/-/dashboards/country"}
 current = contextvars.ContextVar("language", default="en")
 CATALOGUES = {}
 
@@ -42,28 +43,47 @@ def catalogue(language):
     return CATALOGUES[language]
 
 
+def translated(path):
+    """Whether the page at PATH (under the site's base_url) is in the catalogue."""
+    return path in TRANSLATED or any(path.startswith(p + "/") for p in TRANSLATED if p != "/")
+
+
 def language_of(query_string):
     """The language a request asks for (`lang=nb`), else the default."""
     asked = urllib.parse.parse_qs(query_string).get(PARAM, [""])[0]
     return asked if asked in LANGUAGES else "en"
 
 
+def translate(language, message):
+    """MESSAGE (English, the catalogue's msgid) in LANGUAGE; English where it has no msgstr."""
+    return catalogue(language).get(message, message) if language in LANGUAGES else message
+
+
 def gettext(message):
-    return catalogue(current.get()).get(message, message)
+    return translate(current.get(), message)
 
 
 def ngettext(singular, plural, n):
     return gettext(singular if n == 1 else plural)
 
 
-def number(value):
-    return format_decimal(value, locale=LOCALES[current.get()])
+def number(value, language=None):
+    return format_decimal(value, locale=LOCALES.get(language or current.get(), "en_GB"))
 
 
-def decimal(value, places=1, sign=False):
+def decimal(value, places=1, sign=False, language=None):
     """A decimal as the page's language writes it; with sign, a rise says "+"."""
-    text = format_decimal(value, format="#,##0." + "0" * places, locale=LOCALES[current.get()])
+    text = format_decimal(value, format="#,##0." + "0" * places, locale=LOCALES.get(language or current.get(), "en_GB"))
     return "+" + text if sign and value > 0 else text
+
+
+def number_locale(language):
+    """The language's number symbols as a d3-format locale (Vega-Lite's `formatLocale`), from
+    the same CLDR data as the server's numbers, so that a chart's axis writes `1 033` where
+    the page's text does."""
+    locale = LOCALES.get(language, "en_GB")
+    return {"decimal": get_decimal_symbol(locale), "thousands": get_group_symbol(locale),
+            "grouping": [3], "currency": ["", ""], "percent": "%"}
 
 
 def url_in(language, path, query_string):
