@@ -400,6 +400,7 @@ def test_the_front_page_in_norwegian_and_on_a_phone(browser, served_site, shots)
     try:
         page.goto(served_site[0] + "/")
         page.get_by_role("link", name="Norsk").click()
+        page.wait_for_url("**/?lang=nb")  # the click starts a navigation: read the page it lands on
         assert page.evaluate("document.documentElement.lang") == "nb"
         text = page.locator(".headline-section").inner_text()
         # February 2025: 181 returned, 27.6 % convicted offenders, as Norwegian writes them
@@ -407,6 +408,7 @@ def test_the_front_page_in_norwegian_and_on_a_phone(browser, served_site, shots)
         assert "181" in text and "27,6 %" in text and "mot 349 ett år tidligere (-1,1 %)" in text
         assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
         page.get_by_role("link", name="English").click()
+        page.wait_for_url(lambda url: "lang=" not in url)
         assert page.evaluate("document.documentElement.lang") == "en"
         assert "The latest publication: February 2025" in page.locator(".headline-section").inner_text()
     finally:
