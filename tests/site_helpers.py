@@ -97,6 +97,13 @@ class Site:
         return list(csv.DictReader(io.StringIO(self.ok(path).text)))
 
 
+def chart_rows(site, dashboard, slug, query_string):
+    """A dashboard chart's rows, asked for at the URL its page fetches them from."""
+    from norway_returns.site.dashboard_pages import data_url
+    chart = load_metadata()["plugins"]["datasette-dashboards"][dashboard]["charts"][slug]
+    return site.json(data_url(chart, query_string, "/"))["rows"]
+
+
 def ok(site, path, headers=None):
     """A page asked exactly as given (under a build's prefix, say), answered 200."""
     response = site.request(path, headers=headers)

@@ -2,7 +2,7 @@
 CSV links that save."""
 
 from conftest import PREFIX
-from site_helpers import ok
+from site_helpers import chart_rows, ok
 
 
 def test_a_dashboard_keeps_its_charts_and_resolves_its_data_against_the_site(prefixed_site):
@@ -20,3 +20,17 @@ def test_a_chart_on_its_own_page_resolves_its_texts_links_against_the_dashboard(
 def test_a_table_pages_csv_links_save_the_file(local_site):
     html = local_site.ok("/returns/returns").text
     assert 'url.searchParams.set("_dl", "1")' in html
+
+
+def test_a_category_a_publication_did_not_print_is_no_false_zero(local_site):
+    """Granted international protection is a category from 2025: June 2022's charts have no 0 for it."""
+    rows = chart_rows(local_site, "country", "by_nationality", "country=Ukraine")
+    categories = {p: {r["category"] for r in rows if r["period"] == p} for p in {r["period"] for r in rows}}
+    assert categories["2022-06"] == {"Asylum", "Dublin", "Expulsion", "Refused entry or stay"}
+    assert "Granted international protection" in categories["2025-02"]
+    # Ukraine's own cells: Dublin 20 of February 2025 (raw/2025-02-en.txt), and an empty cell printed as none
+    persons = {(r["period"], r["category"]): r["persons"] for r in rows}
+    assert persons["2025-02", "Dublin"] == 20 and persons["2025-02", "Granted international protection"] == 0
+    for slug in ("categories", "nationalities", "destinations"):
+        rows = chart_rows(local_site, "overview", slug, "period=2022-06")
+        assert rows and not any(r["category"] == "Granted international protection" for r in rows), slug

@@ -15,7 +15,7 @@ import site_helpers  # noqa: F401  Datasette first: it loads the site's package 
 
 from conftest import ROOT
 from norway_returns.site.dashboard_pages import data_url
-from site_helpers import load_metadata
+from site_helpers import chart_rows, load_metadata
 
 sys.path.insert(0, str(ROOT / "tools"))
 from world_shapes import SHAPES, requantize  # noqa: E402
@@ -60,10 +60,6 @@ def test_the_sql_editor_is_loaded_after_the_page_and_only_where_the_sql_is_edita
                  "codemirror-5.57.0.min.css", "sql-formatter-2.3.3.min.js"):
         assert local_site.ok("/-/static/" + name).content
 
-
-def chart_rows(site, dashboard, slug, query_string):
-    chart = load_metadata()["plugins"]["datasette-dashboards"][dashboard]["charts"][slug]
-    return site.json(data_url(chart, query_string, "/"))["rows"]
 
 
 def test_the_chart_by_category_shows_the_chosen_publication_and_those_before_it(local_site):
