@@ -2,7 +2,7 @@
 CSV links that save."""
 
 from conftest import PREFIX
-from site_helpers import chart_rows, ok
+from site_helpers import chart_rows, load_metadata, ok
 
 
 def test_a_dashboard_keeps_its_charts_and_resolves_its_data_against_the_site(prefixed_site):
@@ -34,3 +34,23 @@ def test_a_category_a_publication_did_not_print_is_no_false_zero(local_site):
     for slug in ("categories", "nationalities", "destinations"):
         rows = chart_rows(local_site, "overview", slug, "period=2022-06")
         assert rows and not any(r["category"] == "Granted international protection" for r in rows), slug
+
+
+def test_a_category_keeps_its_colour_and_place_in_either_language(local_site):
+    """Colours, legends and stacks follow the publications' order of the categories (categories.yml),
+    not each language's alphabet: Dublin is the second colour in English and in Norwegian."""
+    def order(rows):
+        return [label for _, label in sorted({(r["category_order"], r["category"]) for r in rows})]
+    assert order(chart_rows(local_site, "overview", "categories", "period=2024-05")) == \
+        ["Asylum", "Dublin", "Refused entry or stay", "Expulsion"]
+    assert order(chart_rows(local_site, "overview", "categories", "period=2024-05&lang=nb")) == \
+        ["Asyl", "Dublin", "Bortvisning", "Utvisning"]
+    charts = load_metadata()["plugins"]["datasette-dashboards"]
+    coloured = [(d, slug, chart["display"]["encoding"]) for d in ("overview", "country")
+                for slug, chart in charts[d]["charts"].items()
+                if isinstance(chart.get("display"), dict)
+                and chart["display"].get("encoding", {}).get("color", {}).get("field") == "category"]
+    assert len(coloured) == 5
+    for dashboard, slug, encoding in coloured:
+        assert encoding["color"]["sort"]["field"] == encoding["order"]["field"] == "category_order", (dashboard, slug)
+        assert "category_order" in chart_rows(local_site, dashboard, slug, "country=Ukraine")[0], (dashboard, slug)
