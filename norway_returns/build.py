@@ -22,7 +22,7 @@ from .reading.extract import Line, extract
 from .reading.figures import FIGURES, read_figures
 from .checking.reconcile import reconcile_table
 from .reading.sources import read_manifest
-from .reading.tables import find_tables
+from .reading.tables import find_tables, printed_in_period
 from .reading.title import read_title
 from .reading.vocabulary import categories, crosswalk
 from .reading.workers import Readers
@@ -68,16 +68,26 @@ def _tables_by_kind(document, tables):
     return found
 
 
+SCANNED = "a scan: its text read by OCR, every number for the printed sums to confirm"
+
+
+def scanned(lines):
+    """Whether a document's text was read by OCR (a scan): then it is damaged, and its sums decide."""
+    return any(l.scanned for l in lines)
+
+
 def load_document(document, corrections, used, lines=None):
     """One publication -> rows for every table of the database, and its checks."""
     lines = extract(document) if lines is None else lines
     tables = _tables_by_kind(document, find_tables(lines))
+    for kind in KINDS:
+        printed_in_period(tables[kind], document.period)
     figures, top = read_figures(document, lines)
     results, hint = {}, None
     for kind in KINDS:
         table = tables[kind]
         results[kind] = reconcile_table(table, for_table(corrections, table, used), hint,
-                                        repair=bool(document.damaged))
+                                        repair=bool(document.damaged) or scanned(lines))
         hint = results[kind].totals
     checks = [c for kind in KINDS for c in results[kind].checks]
 
@@ -171,13 +181,15 @@ class Extractions:
     def _load(self, doc):
         data = self.cache.load(doc)
         try:
-            return None if data is None else [Line(doc.name, n, text, tuple(cells), problem, page=page)
-                                              for n, text, cells, problem, page in data]
+            return None if data is None else [Line(doc.name, n, text, tuple(cells), problem, page=page,
+                                                   confidence=None if conf is None else tuple(conf))
+                                              for n, text, cells, problem, page, conf in data]
         except (ValueError, TypeError):
             return None  # an unreadable entry: read the document again
 
     def _store(self, doc, lines):
-        self.cache.store(doc, [[l.number, l.text, list(l.cells), l.problem, l.page] for l in lines])
+        self.cache.store(doc, [[l.number, l.text, list(l.cells), l.problem, l.page,
+                                None if l.confidence is None else list(l.confidence)] for l in lines])
 
 
 def _progress(documents):
@@ -208,6 +220,8 @@ def document_rows(doc, lines, corrections, used):
     """One publication -> its rows of every table but `publications`, in plain JSON values
     (so that they can be cached), with the printed names it used and its summary line."""
     doc = stated(doc, lines)
+    if scanned(lines) and not doc.damaged:
+        doc = replace(doc, damaged=SCANNED)
     results, figures, top, checks = load_document(doc, corrections, used, lines)
     tables = {name: [] for name in ("returns", "published_totals", "monthly_figures", "figure_sources",
                                     "convicted_top_nationalities", "checks")}
@@ -237,7 +251,7 @@ def document_rows(doc, lines, corrections, used):
                f"{statuses['corrected']} corrected; checks {outcomes['ok']} ok, {outcomes['repaired']} repaired, "
                f"{outcomes['corrected']} corrected, {outcomes['mismatch']} mismatch")
     return dict(tables=tables, names=names, summary=summary, mismatches=mismatches,
-                document=dict(period=doc.period, language=doc.language, title=doc.title))
+                document=dict(period=doc.period, language=doc.language, title=doc.title, damaged=doc.damaged))
 
 
 def _publication(doc):

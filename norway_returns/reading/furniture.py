@@ -20,7 +20,8 @@ FURNITURE_ZONE = 3
 
 
 def furniture_key(text):
-    return re.sub(r"\d+", "#", norm(text))
+    # numbers aside, and the spaces beside them (OCR reads "Page 2 of5")
+    return re.sub(r"\s*\d+\s*", "#", norm(text))
 
 
 def furniture(pages):

@@ -43,6 +43,7 @@ from .furniture import furniture, furniture_key
 from .header import header_columns, is_header_text, is_label, is_table_header
 from .layout import VLine, printed_lines, spans, split_row
 from .lines import Line
+from .ocr import OcrMissing, ocr_words
 from .reader import Reader
 from .vocabulary import norm, table_kind, total_labels
 from .walker import FURNITURE, HEADER, OTHER, ROW, STOP, TITLE, TOTAL, Walk
@@ -89,12 +90,34 @@ def _why(exc):
 def page_words(page):
     """The words of a pdfplumber page as every reader of positions takes them: dicts with
     text, x0, x1, top, bottom (points from the page's top left), the text NFKC-normalised
-    (ligatures, odd spaces). The one place a page's words are made: a page without a text
-    layer can be given words read another way (OCR) instead, and is read the same."""
+    (ligatures, odd spaces). The one place a page's words are made: a scanned page (no
+    word in its text layer, an image over most of it) is read by OCR (ocr.py), whose words
+    also carry tesseract's confidence (`conf`), and is read the same. A page with words is
+    never OCR'd, nor one whose only image is a logo."""
     words = page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance_ratio=WORD_GAP)
     for w in words:
         w["text"] = unicodedata.normalize("NFKC", w["text"])
-    return [w for w in words if w["text"].strip()]
+    words = [w for w in words if w["text"].strip()]
+    if not words and is_scan(page):
+        return ocr_words(page)
+    return words
+
+
+# A page is a scan where one image covers at least this share of it.
+SCAN_SHARE = 0.5
+
+
+def is_scan(page):
+    """Whether an image covers most of a page (a scanner's page image; not a logo)."""
+    area = float(page.width) * float(page.height)
+    return any(max(0.0, float(i["x1"]) - float(i["x0"])) * max(0.0, float(i["bottom"]) - float(i["top"]))
+               >= SCAN_SHARE * area for i in page.images) if area > 0 else False
+
+
+def _conf(words):
+    """The least of tesseract's confidences in the words of a cell; None where none was OCR'd."""
+    confs = [w["conf"] for w in words if "conf" in w]
+    return min(confs) if confs else None
 
 
 def _read_pages(path, name, words_of=page_words):
@@ -121,6 +144,8 @@ def _read_pages(path, name, words_of=page_words):
                 page.close()
     except BuildError:
         raise
+    except OcrMissing as e:
+        raise BuildError(name, None, f"a page is a scan, to be read by OCR, and {e}") from None
     except Exception as e:  # pdfminer and pdfplumber raise many kinds; none may escape
         inner = _why(e)
         kind = type(inner).__name__
@@ -193,16 +218,18 @@ def _ruled_rows(table, pool):
             continue
         top, bottom = min(b[1] for b in bboxes), max(b[3] for b in bboxes)
         inside = [pool[k] for _, k in centres[bisect.bisect_left(ys, top): bisect.bisect_right(ys, bottom)]]
-        cells = []
+        cells, confs = [], []
         for j, bbox in enumerate(row):
             if bbox is None:
                 cells.append("")
+                confs.append(None)
                 continue
             mine = [w for w in inside if id(w) not in used and _inside(w, bbox)]
             used.update(id(w) for w in mine)
             cells.append(_cell_text(mine, name=(j == 0)))
+            confs.append(_conf(mine))
         if any(cells):
-            rows.append((top, tuple(cells)))
+            rows.append((top, tuple(cells), tuple(confs)))
     pool[:] = [w for w in pool if id(w) not in used]
     return rows
 
@@ -212,7 +239,7 @@ def _grid_agrees(rows):
     labels, rows of one number (or none) per cell. Lines that are not a table's rules
     (shading of banded rows, a rule under some columns only) make cells that hold two
     numbers, or half a label; such a page is read by where its words stand."""
-    for _, cells in rows:
+    for _, cells, _ in rows:
         values = [c for c in cells[1:] if c]
         if any(ch.isdigit() for c in values for ch in c):
             if any(len(c.split()) > 1 for c in values):
@@ -283,17 +310,19 @@ class Columns:
 
 
 def _place(numbers, columns):
-    """Number words -> value cells in the header's positions, and a problem if two share a column."""
-    cells, problem = [""] * len(columns), None
+    """Number words -> value cells in the header's positions, their OCR confidences (_conf), and
+    a problem if two share a column."""
+    cells, problem, mine = [""] * len(columns), None, [[] for _ in range(len(columns))]
     for w in numbers:
         k = columns.index(w)
+        mine[k].append(w)
         if cells[k]:
             problem = problem or (f"two numbers in the {columns.labels[k]!r} column: {cells[k]!r} and "
                                   f"{w['text']!r}")
             cells[k] += " " + w["text"]
         else:
             cells[k] = w["text"]
-    return cells, problem
+    return cells, [_conf(m) for m in mine], problem
 
 
 @dataclass
@@ -305,6 +334,7 @@ class Item:
     vline: VLine | None = None
     cells: tuple | None = None
     furniture: bool = False
+    confs: tuple | None = None  # a ruled row's cells' OCR confidences
 
 
 def _header_block(seq, start, name):
@@ -426,7 +456,8 @@ def _unruled_table(seq, start, name):
     def flush():
         if run:
             for page_rows in _by_page(run):
-                out.extend((page, "row", cells, problem) for page, cells, problem in _rows(page_rows, columns))
+                out.extend((page, "row", cells, problem, confs) for page, cells, problem, confs
+                           in _rows(page_rows, columns))
             run.clear()
 
     for n, (what, it, extra) in enumerate(body):
@@ -439,12 +470,13 @@ def _unruled_table(seq, start, name):
                 if what2 == "row":
                     numbers += split[1]
             columns = Columns(extra, numbers)
-            out.append((it.page, "row", ("",) + tuple(l for l, _, _ in extra), None))
+            out.append((it.page, "row", ("",) + tuple(l for l, _, _ in extra), None, None))
         elif what == "row":
             run.append((it, extra))
         else:
             flush()
-            out.append((it.page, "furniture" if it.furniture else "prose", it.vline.text, None))
+            out.append((it.page, "furniture" if it.furniture else "prose", it.vline.text, None,
+                        (_conf(it.vline.words),)))
     flush()
     return out, k
 
@@ -464,8 +496,8 @@ def _pitch(body):
 
 
 def _rows(run, columns):
-    """Printed lines of one page of a table body, [(item, split)] -> [(page, cells, problem)],
-    each wrapped name joined with its numbers."""
+    """Printed lines of one page of a table body, [(item, split)] -> [(page, cells, problem,
+    confidences)], each wrapped name joined with its numbers."""
     body = [(it.vline, split) for it, split in run]
     page = run[0][0].page
     pitch = _pitch(body)
@@ -484,12 +516,14 @@ def _rows(run, columns):
         if len(seg) > 1 and len(with_numbers) == 1:
             names = [" ".join(w["text"] for w in s[1][0]) for s in seg]
             numbers = with_numbers[0][1][1]
-            cells, problem = _place(numbers, columns)
-            items.append((page, (join_name(names),) + tuple(cells), problem))
+            cells, confs, problem = _place(numbers, columns)
+            name_conf = _conf([w for s in seg for w in s[1][0]])
+            items.append((page, (join_name(names),) + tuple(cells), problem, (name_conf, *confs)))
             continue
         for v, (name_words, numbers) in seg:  # one by one: the table stage joins names
-            cells, problem = _place(numbers, columns)
-            items.append((page, (" ".join(w["text"] for w in name_words),) + tuple(cells), problem))
+            cells, confs, problem = _place(numbers, columns)
+            items.append((page, (" ".join(w["text"] for w in name_words),) + tuple(cells), problem,
+                          (_conf(name_words), *confs)))
     return items
 
 
@@ -553,7 +587,7 @@ def _document_items(pages, name):
             rows = _ruled_rows(table, mine)
             if _grid_agrees(rows) and not _rows_beside(table, mine):
                 pool = mine
-                items += [Item(number, top, cells=cells) for top, cells in rows]
+                items += [Item(number, top, cells=cells, confs=confs) for top, cells, confs in rows]
         columns = _side_by_side(printed_lines(pool))
         if columns:  # tables side by side: the lines above them, the left column, the right one, the lines below
             above, *rest = columns
@@ -568,7 +602,7 @@ def _document_items(pages, name):
     while i < len(seq):
         it = seq[i]
         if it.cells is not None:
-            out.append((it.page, "row", it.cells, None))
+            out.append((it.page, "row", it.cells, None, it.confs))
             i += 1
             continue
         if not it.furniture and is_header_text(it.vline.text):
@@ -577,7 +611,8 @@ def _document_items(pages, name):
                 items, i = found
                 out += items
                 continue
-        out.append((it.page, "furniture" if it.furniture else "prose", it.vline.text, None))
+        out.append((it.page, "furniture" if it.furniture else "prose", it.vline.text, None,
+                    (_conf(it.vline.words),)))
         i += 1
     return out
 
@@ -601,15 +636,19 @@ def extract_pdf(path, name, words_of=page_words):
     _check_file(path, name)
     pages = _read_pages(path, name, words_of)
     items = _document_items(pages, name)
+    scanned = {number for number, words, _ in pages if any("conf" in w for w in words)}
     # prose printed on several pages outside the tables: a running title, a page number
-    seen = Counter(furniture_key(text) for _, kind, text, _ in items if kind == "prose")
+    seen = Counter(furniture_key(text) for _, kind, text, _, _ in items if kind == "prose")
     lines = []
-    for n, (page, kind, content, problem) in enumerate(items, start=1):
+    for n, (page, kind, content, problem, confs) in enumerate(items, start=1):
         if kind == "row":
             cells = tuple(re.sub(r"\s+", " ", c).strip() for c in content)
             text = "\t".join(cells)
         else:
             text = re.sub(r"\s+", " ", content).strip()
             cells = ("",) if kind == "furniture" or seen[furniture_key(text)] > 1 else (text,)
-        lines.append(Line(name, n, text, cells, problem, page=page))
+        confidence = None
+        if page in scanned:  # read by OCR: every line says so, with its cells' confidences
+            confidence = tuple(confs) if confs and len(confs) == len(cells) else (None,) * len(cells)
+        lines.append(Line(name, n, text, cells, problem, page=page, confidence=confidence))
     return lines

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from .countries import countries
 from ..errors import BuildError
 from .header import all_header_words, is_header_line, parse_header
-from .vocabulary import norm, table_kind, total_labels
+from .ocr import LOW_CONFIDENCE
+from .vocabulary import categories, norm, table_kind, total_labels
 from .walker import BLANK, HEADER, ROW, TITLE, TOTAL, Walk
 
 _INT = re.compile(r"[0-9]+")
@@ -27,8 +28,9 @@ LONE_NUMBERS = 3  # ASCII digits only: OCR leaves look-alikes such as '۷'
 
 @dataclass(frozen=True)
 class Cell:
-    text: str  # as printed
-    value: int | None  # None: empty, or unreadable
+    text: str  # as printed (as OCR read it, on a scan)
+    value: int | None  # None: empty, or unreadable (or read by OCR with low confidence)
+    conf: float | None = None  # tesseract's confidence, where OCR read it
 
     @property
     def empty(self):
@@ -39,8 +41,13 @@ class Cell:
         return self.empty or self.value is not None
 
 
-def cell(text):
-    return Cell(text, int(text) if _INT.fullmatch(text) else None)
+def cell(text, conf=None):
+    """A cell as printed; one OCR read with less than LOW_CONFIDENCE is damaged (no value),
+    for the printed sums to decide."""
+    value = int(text) if _INT.fullmatch(text) else None
+    if conf is not None and conf < LOW_CONFIDENCE:
+        value = None
+    return Cell(text, value, conf)
 
 
 @dataclass
@@ -57,6 +64,7 @@ class Row:
     code: str
     lines: list
     readings: list
+    misread: str | None = None  # a scan's name OCR misread (printed): the name it nearly spells (_nearly)
 
 
 @dataclass
@@ -96,7 +104,30 @@ def reading(line, columns):
     if extra:
         raise BuildError(line.file, line.number, f"more cells than the {len(columns)} columns of the header: {extra}")
     values = list(values[: len(columns)]) + [""] * (len(columns) - len(values))
-    return Reading(line, {c: cell(v) for c, v in zip(columns, values)})
+    confs = list(line.confidence[1:]) if line.confidence else []
+    confs = confs[: len(columns)] + [None] * (len(columns) - len(confs))
+    return Reading(line, {c: cell(v, k) for c, v, k in zip(columns, values, confs)})
+
+
+def printed_in_period(table, period):
+    """Stop at a table's header where it reads a category that the publication's period does
+    not print (data/categories.yml: first_period, last_period): a misread header, not a column."""
+    for c in categories():
+        if c["code"] not in table.categories:
+            continue
+        first, last = c.get("first_period"), c.get("last_period")
+        if (first and period < first) or (last and period > last):
+            when = (f"from {first} to {last}" if first and last else f"from {first}" if first
+                    else f"until {last}")
+            raise BuildError(table.file, table.first_line, f"the header reads a column {c['label_en']!r} "
+                             f"({c['code']}), a category printed only {when}, in a publication for {period}: "
+                             "a misread header?")
+
+
+def _nearly(C, name):
+    """The one country a misread name nearly spells (countries.read_as): (code, its name), or None."""
+    found = C.read_as(name)
+    return found[0] if len(found) == 1 else None
 
 
 def find_tables(lines):
@@ -305,6 +336,11 @@ def group_rows(table, skip=frozenset()):
                 break
             texts = [joined for t in prefixes for joined in C.joins(t, nxt)]
             j = k
+        misread = code = None
+        if best is None and line.scanned:
+            nearly = _nearly(C, name)
+            if nearly:
+                best, (code, misread) = (i, name), nearly
         if best is None:
             hint = C.suggest(name)
             hint = f" (close to: {', '.join(hint)}; add the spelling to data/countries.yml if it is one of them)" if hint else ""
@@ -314,6 +350,7 @@ def group_rows(table, skip=frozenset()):
         readings = [reading(l, c) for l, c in group if any(l.cells[1:])]
         if not readings:
             raise BuildError(line.file, line.number, f"no numbers for {printed!r}")
-        rows.append(Row(re.sub(r"\s+", " ", printed), C.code(printed), [l for l, _ in group], readings))
+        rows.append(Row(re.sub(r"\s+", " ", printed), code or C.code(printed), [l for l, _ in group], readings,
+                        misread))
         i = j + 1
     return rows

@@ -1,0 +1,151 @@
+"""A scanned page's words, read by OCR (tesseract, through pytesseract), as pdf.py's words.
+
+The page is rendered (pdfplumber, pypdfium2) at RESOLUTION, made black and white at
+the threshold its own histogram gives (Otsu), dark bands (a filled header row) turned
+light with their text dark, and the long lines of table rules taken out: tesseract
+reads a rule beside a number as `|` or joins the numbers a rule separates. Then
+tesseract reads it in page segmentation mode 4 (one column of text lines of varying
+sizes), which keeps a table's numbers in their rows and in order (the default mode
+reads a table as blocks). Each word keeps its box, in points as pdfplumber gives them,
+and tesseract's confidence (0-100) in `conf`: a number read with low confidence is a
+damaged cell for the printed sums to settle (tables.py, reconcile.py).
+
+tesseract runs as a program of its own, in the build's worker for the document: its
+memory counts within the worker's limit (workers.py), and it is kept to one thread.
+"""
+
+import functools
+import hashlib
+import os
+import subprocess
+import unicodedata
+
+RESOLUTION = 300  # dpi: tesseract reads best at about 300
+LANGUAGES = "eng+nor"
+CONFIG = "--psm 4"
+# a cell read with less confidence than this is damaged: its number is for the sums to decide
+LOW_CONFIDENCE = 70
+# black and white: a long line is a run of ink at least this long (inches); a dark band is
+# an area this share of ink over BAND (inches wide, high)
+RULE_INCHES = 0.25
+INK_SHARE = 0.01
+BAND_SHARE = 0.6
+BAND = (0.3, 0.06)
+# what tesseract makes of a rule's remains: never a word of a publication (a dash may be a
+# minus sign, a comma part of a number: those stay, for the header and the sums to judge)
+RULES = set("|¦")
+
+
+class OcrMissing(Exception):
+    """tesseract or its language data is not installed."""
+
+
+def _threshold(histogram):
+    """The grey level between a page's ink and its paper: halfway from the darkest INK_SHARE of
+    its pixels (the ink, however faint a copy) to its median (the paper). A light shading
+    (banded rows) is paper; a global split of the histogram (Otsu) would make it ink."""
+    total, seen, ink, paper = sum(histogram), 0, None, None
+    for level, count in enumerate(histogram):
+        seen += count
+        if ink is None and seen >= INK_SHARE * total:
+            ink = level
+        if seen >= total / 2:
+            paper = level
+            break
+    return (ink + paper) // 2
+
+
+def clean(image, dpi=RESOLUTION):
+    """A page image -> black text on white ("L": 0 ink, 255 paper; _threshold), its dark bands
+    turned light with their text dark, its rules taken out."""
+    from PIL import ImageChops, ImageFilter
+
+    grey = image.convert("L")
+    level = _threshold(grey.histogram())
+    ink = grey.point(lambda v: 255 if v <= level else 0)  # 255 where there is ink
+    # dark bands: mostly ink over an area wider and higher than any letter; their text is
+    # the paper inside them
+    bx, by = max(1, int(BAND[0] * dpi / 2)), max(1, int(BAND[1] * dpi / 2))
+    band = ink.filter(ImageFilter.BoxBlur((bx, by))).point(lambda v: 255 if v >= 255 * BAND_SHARE else 0)
+    if band.getbbox():
+        band = band.filter(ImageFilter.MaxFilter(5))
+        ink = ImageChops.composite(ImageChops.invert(ink), ink, band)
+    # rules: runs of ink longer than RULE_INCHES, across or down, painted over with paper
+    r = max(2, int(RULE_INCHES * dpi / 2))
+    for radius in ((r, 0), (0, r)):
+        run = ink.filter(ImageFilter.BoxBlur(radius)).point(lambda v: 255 if v >= 250 else 0)
+        if run.getbbox():
+            rule = run.filter(ImageFilter.BoxBlur(radius)).point(lambda v: 255 if v > 0 else 0)
+            rule = rule.filter(ImageFilter.MaxFilter(5))
+            ink = ImageChops.subtract(ink, rule)
+    return ImageChops.invert(ink)
+
+
+@functools.cache
+def engine():
+    """(tesseract's version, a digest of its language data): what an OCR reading depends on,
+    for the cache's key (cache.py)."""
+    import pytesseract
+
+    try:
+        version = str(pytesseract.get_tesseract_version())
+        langs = set(pytesseract.get_languages(config=""))
+    except (pytesseract.TesseractNotFoundError, OSError, subprocess.SubprocessError) as e:
+        raise OcrMissing(f"tesseract is not installed ({e}): apt-get install tesseract-ocr "
+                         "tesseract-ocr-eng tesseract-ocr-nor") from None
+    missing = [l for l in LANGUAGES.split("+") if l not in langs]
+    if missing:
+        raise OcrMissing(f"tesseract's language data for {', '.join(missing)} is not installed: apt-get "
+                         "install " + " ".join(f"tesseract-ocr-{l}" for l in missing))
+    h = hashlib.sha256()
+    for folder in _tessdata_folders():
+        for lang in LANGUAGES.split("+"):
+            path = os.path.join(folder, f"{lang}.traineddata")
+            if os.path.isfile(path):
+                st = os.stat(path)
+                h.update(f"{path} {st.st_size} {int(st.st_mtime)}".encode())
+    return version, h.hexdigest()[:16]
+
+
+def _tessdata_folders():
+    found = [os.environ["TESSDATA_PREFIX"]] if os.environ.get("TESSDATA_PREFIX") else []
+    for root in ("/usr/share/tesseract-ocr", "/usr/local/share/tessdata", "/usr/share/tessdata"):
+        if os.path.isdir(root):
+            found += [os.path.join(root, d, "tessdata") for d in sorted(os.listdir(root))] + [root]
+    return [f for f in found if os.path.isdir(f)]
+
+
+def _rule(text):
+    return all(ch in RULES for ch in text)
+
+
+def ocr_words(page):
+    """The words of a pdfplumber page read by OCR: dicts with text, x0, x1, top, bottom (points
+    from the page's top left, as pdf.page_words gives them) and conf (0-100)."""
+    import pytesseract
+
+    engine()  # says what is missing
+    image = clean(page.to_image(resolution=RESOLUTION).original)
+    # one thread: the build reads documents in parallel already, and a thread pool's stacks
+    # would count against the worker's memory limit
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    data = pytesseract.image_to_data(image, lang=LANGUAGES, config=CONFIG, output_type=pytesseract.Output.DICT)
+    scale = float(page.width) / image.width
+    lines = {}
+    for k, text in enumerate(data["text"]):
+        text = unicodedata.normalize("NFKC", text or "").strip().strip("".join(RULES))
+        conf = float(data["conf"][k])
+        if not text or conf < 0 or _rule(text):
+            continue
+        left, top, width, height = (data[key][k] for key in ("left", "top", "width", "height"))
+        line = (data["block_num"][k], data["par_num"][k], data["line_num"][k])
+        lines.setdefault(line, []).append(dict(text=text, x0=left * scale, x1=(left + width) * scale,
+                                               top=top * scale, bottom=(top + height) * scale, conf=conf))
+    # the words of a line tesseract read stand at one height: a page scanned a little crooked
+    # (and letters with and without ascenders) would set them apart
+    words = []
+    for found in lines.values():
+        top = sum(w["top"] for w in found) / len(found)
+        bottom = sum(w["bottom"] for w in found) / len(found)
+        words += [dict(w, top=top, bottom=bottom) for w in found]
+    return words
