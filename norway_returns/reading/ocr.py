@@ -28,7 +28,9 @@ LOW_CONFIDENCE = 70
 # black and white: a long line is a run of ink at least this long (inches); a dark band is
 # an area this share of ink over BAND (inches wide, high)
 RULE_INCHES = 0.25
-INK_SHARE = 0.01
+INK_SHARE = 0.25
+SPECK = 5  # pixels: a median filter this wide takes out specks, not the strokes of letters
+PAPER_MARGIN = 40  # grey levels: lighter than the paper by less is paper (shading, a scanner's noise)
 BAND_SHARE = 0.6
 BAND = (0.3, 0.06)
 # what tesseract makes of a rule's remains: never a word of a publication (a dash may be a
@@ -41,18 +43,26 @@ class OcrMissing(Exception):
 
 
 def _threshold(histogram):
-    """The grey level between a page's ink and its paper: halfway from the darkest INK_SHARE of
-    its pixels (the ink, however faint a copy) to its median (the paper). A light shading
-    (banded rows) is paper; a global split of the histogram (Otsu) would make it ink."""
-    total, seen, ink, paper = sum(histogram), 0, None, None
+    """The grey level between a page's ink and its paper: halfway from its ink (the level
+    INK_SHARE of the way into the pixels darker than the paper, however faint a copy) to
+    its paper (the median pixel). A light shading (banded rows) is paper; a split of the
+    whole histogram (Otsu) would make it ink."""
+    total = sum(histogram)
+    seen, paper = 0, 255
     for level, count in enumerate(histogram):
         seen += count
-        if ink is None and seen >= INK_SHARE * total:
-            ink = level
         if seen >= total / 2:
             paper = level
             break
-    return (ink + paper) // 2
+    darker = histogram[: max(0, paper - PAPER_MARGIN)]
+    if not sum(darker):
+        return max(0, paper - PAPER_MARGIN)  # a blank page: nothing is ink
+    seen = 0
+    for level, count in enumerate(darker):
+        seen += count
+        if seen >= INK_SHARE * sum(darker):
+            return (level + paper) // 2
+    return (len(darker) + paper) // 2
 
 
 def clean(image, dpi=RESOLUTION):
@@ -60,9 +70,11 @@ def clean(image, dpi=RESOLUTION):
     turned light with their text dark, its rules taken out."""
     from PIL import ImageChops, ImageFilter
 
-    grey = image.convert("L")
+    # a median filter takes out a copier's specks (smaller than a letter's stroke)
+    grey = image.convert("L").filter(ImageFilter.MedianFilter(3))
     level = _threshold(grey.histogram())
     ink = grey.point(lambda v: 255 if v <= level else 0)  # 255 where there is ink
+    ink = ink.filter(ImageFilter.MedianFilter(SPECK))  # specks smaller than a stroke
     # dark bands: mostly ink over an area wider and higher than any letter; their text is
     # the paper inside them
     bx, by = max(1, int(BAND[0] * dpi / 2)), max(1, int(BAND[1] * dpi / 2))
