@@ -47,9 +47,13 @@ class Summary:
 
     lines: list = field(default_factory=list)
     mismatches: list = field(default_factory=list)
+    unread: list = field(default_factory=list)  # figures the publication states but the build could not read
 
     def __str__(self):
         out = self.lines[:]
+        if self.unread:
+            out.append(f"{len(self.unread)} figure(s) stated but not read:")
+            out += [f"  {u}" for u in self.unread]
         out.append(f"{len(self.mismatches)} mismatch(es)" + (":" if self.mismatches else ""))
         out += [f"  {m}" for m in self.mismatches]
         return "\n".join(out)
@@ -82,7 +86,7 @@ def load_document(document, corrections, used, lines=None):
     tables = _tables_by_kind(document, find_tables(lines))
     for kind in KINDS:
         printed_in_period(tables[kind], document.period)
-    figures, top = read_figures(document, lines)
+    figures, top, unread = read_figures(document, lines)
     results, hint = {}, None
     for kind in KINDS:
         table = tables[kind]
@@ -100,6 +104,10 @@ def load_document(document, corrections, used, lines=None):
                              f"table's says {a}")
         checks.append(dict(kind=None, check="tables_agree", subject=col, expected=str(a), found=str(b),
                            outcome="ok", detail="nationality and destination Total rows"))
+    for u in unread:  # not left NULL without a word
+        checks.append(dict(kind=None, check="figure_unread", subject=u.name, expected="", found=u.quote,
+                           outcome="unread", detail=f"the publication states {u.name} at {u.source}, but its "
+                           "number could not be read: the figure is left empty"))
     if "ytd_total" in figures:
         stated, table_total = figures["ytd_total"].value, nat["total"][0]
         checks.append(dict(
@@ -246,11 +254,14 @@ def document_rows(doc, lines, corrections, used):
     outcomes = Counter(c["outcome"] for c in checks)
     mismatches = [f"{doc.period} {c['check']} {c['subject']}: expected {c['expected']}, found {c['found']} "
                   f"({c['detail']})" for c in checks if c["outcome"] == "mismatch"]
+    unread = [f"{doc.period} {c['subject']}: {c['detail']} (it reads {c['found']!r})"
+              for c in checks if c["outcome"] == "unread"]
     summary = (f"{doc.period} {doc.language} {doc.name}: "
                f"{statuses['printed']} cells printed, {statuses['repaired']} repaired, "
                f"{statuses['corrected']} corrected; checks {outcomes['ok']} ok, {outcomes['repaired']} repaired, "
-               f"{outcomes['corrected']} corrected, {outcomes['mismatch']} mismatch")
-    return dict(tables=tables, names=names, summary=summary, mismatches=mismatches,
+               f"{outcomes['corrected']} corrected, {outcomes['mismatch']} mismatch"
+               + (f", {outcomes['unread']} figure(s) not read" if outcomes["unread"] else ""))
+    return dict(tables=tables, names=names, summary=summary, mismatches=mismatches, unread=unread,
                 document=dict(period=doc.period, language=doc.language, title=doc.title, damaged=doc.damaged))
 
 
@@ -315,6 +326,7 @@ def collect(raw, cache_dir=None):
             names.setdefault((printed, doc.language), code)
         summary.lines.append(part["summary"])
         summary.mismatches += part["mismatches"]
+        summary.unread += part.get("unread", [])
     for c in corrections:
         if id(c) not in used:
             file, line = c.where.rsplit(":", 1)

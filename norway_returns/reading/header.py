@@ -21,6 +21,12 @@ def words(text):
     return _WORD.findall(norm(text))
 
 
+def has_letters(text):
+    """Whether a header piece can be (part of) a label: a piece of punctuation, a rule read as
+    `|`, a stray dash beside a label or an empty cell maps to no category."""
+    return bool(_WORD.search(text))
+
+
 def is_header_text(text):
     """A line of column labels: no digits, and mostly words of the header vocabulary."""
     if not text.strip() or any(ch.isdigit() for ch in text):
@@ -62,7 +68,7 @@ def all_header_words(lines):
 
 def _scan_phrases(text, line):
     """Header text read left to right -> category codes (a text whose cells are not kept)."""
-    found, codes, i = norm(text).split(), [], 0
+    found, codes, i = [t for t in norm(text).split() if has_letters(t)], [], 0
     phrases = header_phrases()
     while i < len(found):
         for j in range(len(found), i, -1):
@@ -161,7 +167,14 @@ def parse_header(block, notes):
         width = max(len(l.cells) for l in block)
         codes = []
         for p in range(1, width):
-            fragments = [(l, l.cells[p]) for l in block if p < len(l.cells) and l.cells[p]]
+            fragments = [(l, l.cells[p]) for l in block if p < len(l.cells) and has_letters(l.cells[p])]
+            marks = [(l, l.cells[p]) for l in block if p < len(l.cells) and l.cells[p] and not fragments]
+            later = any(has_letters(c) for l in block for c in l.cells[p + 1:])
+            if marks and later:  # the rows' cells stand by position: a column that is no category
+                line, text = marks[0]
+                raise BuildError(line.file, line.number, f"header cell {text!r} holds no label (punctuation, a "
+                                 "rule?), yet stands between the columns: which of the rows' cells it heads "
+                                 "is not clear")
             if fragments:
                 codes.append(_resolve_column(fragments, notes))
     line = block[0]
@@ -188,7 +201,7 @@ def header_columns(block):
     """Header printed lines (layout.VLine) -> [(label, x0, x1)], left to right: words stacked
     over one column form its label, and neighbouring stacks join where only together they
     make a known label ("Granted" "international" "protection" side by side)."""
-    found = [w for line in block for w in line.words]
+    found = [w for line in block for w in line.words if has_letters(w["text"])]
     groups = stacks(found)
     labels, i = [], 0
     while i < len(groups):

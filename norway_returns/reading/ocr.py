@@ -17,6 +17,7 @@ memory counts within the worker's limit (workers.py), and it is kept to one thre
 import functools
 import hashlib
 import os
+import statistics
 import subprocess
 import unicodedata
 
@@ -30,6 +31,7 @@ LOW_CONFIDENCE = 70
 RULE_INCHES = 0.25
 INK_SHARE = 0.25
 SPECK = 5  # pixels: a median filter this wide takes out specks, not the strokes of letters
+NOISY = 0.03
 PAPER_MARGIN = 40  # grey levels: lighter than the paper by less is paper (shading, a scanner's noise)
 BAND_SHARE = 0.6
 BAND = (0.3, 0.06)
@@ -70,11 +72,14 @@ def clean(image, dpi=RESOLUTION):
     turned light with their text dark, its rules taken out."""
     from PIL import ImageChops, ImageFilter
 
-    # a median filter takes out a copier's specks (smaller than a letter's stroke)
-    grey = image.convert("L").filter(ImageFilter.MedianFilter(3))
-    level = _threshold(grey.histogram())
+    grey = image.convert("L")
+    level = _threshold(grey.filter(ImageFilter.MedianFilter(3)).histogram())  # specks aside
     ink = grey.point(lambda v: 255 if v <= level else 0)  # 255 where there is ink
-    ink = ink.filter(ImageFilter.MedianFilter(SPECK))  # specks smaller than a stroke
+    # a copier's specks: where a small median filter takes out more than NOISY of the ink, a
+    # wider one takes out the specks (on a clean page it would thin the letters)
+    inked = ink.histogram()[255]
+    if inked and 1 - ink.filter(ImageFilter.MedianFilter(3)).histogram()[255] / inked > NOISY:
+        ink = ink.filter(ImageFilter.MedianFilter(SPECK))
     # dark bands: mostly ink over an area wider and higher than any letter; their text is
     # the paper inside them
     bx, by = max(1, int(BAND[0] * dpi / 2)), max(1, int(BAND[1] * dpi / 2))
@@ -153,11 +158,35 @@ def ocr_words(page):
         line = (data["block_num"][k], data["par_num"][k], data["line_num"][k])
         lines.setdefault(line, []).append(dict(text=text, x0=left * scale, x1=(left + width) * scale,
                                                top=top * scale, bottom=(top + height) * scale, conf=conf))
-    # the words of a line tesseract read stand at one height: a page scanned a little crooked
-    # (and letters with and without ascenders) would set them apart
+    return _level(list(lines.values()))
+
+
+def _slope(lines):
+    """How much a scanned page's lines climb (or fall) per unit across: the median of its
+    lines' slopes, each from its first word to its last (0 where no line says)."""
+    slopes = []
+    for found in lines:
+        a, b = min(found, key=lambda w: w["x0"]), max(found, key=lambda w: w["x0"])
+        run = (b["x0"] + b["x1"]) / 2 - (a["x0"] + a["x1"]) / 2
+        if len(found) >= 2 and run > 100:
+            slopes.append(((b["bottom"] - a["bottom"])) / run)
+    return statistics.median(slopes) if slopes else 0.0
+
+
+def _level(lines):
+    """The words of a crooked page where they would stand on a straight one (turned back by
+    its slope), and the words of each line tesseract read at one height: the table's rows are
+    found by how far apart lines stand, which a skew of half a degree upsets over a row's
+    width (letters with and without ascenders too)."""
+    s = _slope(lines)
     words = []
-    for found in lines.values():
-        top = sum(w["top"] for w in found) / len(found)
-        bottom = sum(w["bottom"] for w in found) / len(found)
-        words += [dict(w, top=top, bottom=bottom) for w in found]
+    for found in lines:
+        turned = []
+        for w in found:
+            xc, yc = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
+            dx, dy = s * yc, -s * xc
+            turned.append(dict(w, x0=w["x0"] + dx, x1=w["x1"] + dx, top=w["top"] + dy, bottom=w["bottom"] + dy))
+        top = sum(w["top"] for w in turned) / len(turned)
+        bottom = sum(w["bottom"] for w in turned) / len(turned)
+        words += [dict(w, top=top, bottom=bottom) for w in turned]
     return words
