@@ -22,6 +22,7 @@ from functools import cache
 from pathlib import Path
 
 from ..atomic import sweep, temp_path
+from . import ocr
 
 CACHE_ENV = "NORWAY_RETURNS_CACHE"
 PACKAGE = Path(__file__).parent.parent
@@ -49,11 +50,9 @@ def fingerprint(modules=None):
 
 
 def _ocr_engine():
-    from .ocr import OcrMissing, engine
-
     try:
-        version, data = engine()
-    except OcrMissing:
+        version, data = ocr.engine()
+    except ocr.OcrMissing:
         return "no OCR engine"
     return f"tesseract {version} {data}"
 

@@ -7,6 +7,7 @@ from its pieces (by cells where the reader kept them, by position where it place
 words, by the vocabulary's phrases where only the text is left).
 """
 
+import difflib
 import re
 
 from ..errors import BuildError
@@ -140,6 +141,12 @@ def _resolve_column(fragments, notes):
     else:
         partial = [_fragment_codes(t) for _, t in fragments]
         common = set.intersection(*partial) if partial and all(partial) else set()
+        if len(common) != 1 and all(l.scanned for l, _ in fragments):
+            common = _misread_label(joined)
+            if len(common) == 1:
+                notes.append((fragments[0][0], f"header read by OCR as {joined!r}: the column is "
+                                               f"{next(iter(common))}, the only label it nearly spells"))
+                return common.pop()
         if len(common) != 1:
             line, text = next(((l, t) for l, t in fragments if norm(t) not in phrases), fragments[0])
             raise BuildError(line.file, line.number, f"unknown column header {text!r}")
@@ -148,6 +155,17 @@ def _resolve_column(fragments, notes):
         if norm(text) not in phrases and code not in _fragment_codes(text):
             notes.append((line, f"header cell {text!r} not read; the column is {code}, by its other header lines"))
     return code
+
+
+# A header label OCR misread ("Granted internatienal protection", "Expuision") is the label it
+# nearly spells: as alike as this (difflib's ratio), where the labels that alike are one category's.
+LABEL_ALIKE = 0.8
+
+
+def _misread_label(text):
+    """The categories whose labels a misread header text nearly spells (read by OCR only)."""
+    phrases = header_phrases()
+    return {phrases[p] for p in difflib.get_close_matches(norm(text), list(phrases), n=5, cutoff=LABEL_ALIKE)}
 
 
 def parse_header(block, notes):

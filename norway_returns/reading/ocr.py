@@ -29,7 +29,7 @@ LOW_CONFIDENCE = 70
 # black and white: a long line is a run of ink at least this long (inches); a dark band is
 # an area this share of ink over BAND (inches wide, high)
 RULE_INCHES = 0.25
-INK_SHARE = 0.25
+INK_SHARE = 0.05
 SPECK = 5  # pixels: a median filter this wide takes out specks, not the strokes of letters
 NOISY = 0.03
 PAPER_MARGIN = 40  # grey levels: lighter than the paper by less is paper (shading, a scanner's noise)

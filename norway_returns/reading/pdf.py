@@ -369,7 +369,7 @@ class _PageWalk(Walk):
         if it.vline is None:
             return STOP  # a ruled table
         v = it.vline
-        if table_kind(v.text):
+        if table_kind(v.text, any("conf" in w for w in v.words)):
             return TITLE
         if is_header_text(v.text):
             return HEADER

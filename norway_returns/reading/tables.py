@@ -141,11 +141,11 @@ def find_tables(lines):
     below = []  # per table: the titles that stand right after its Total row
     while i < len(lines):
         line = lines[i]
-        kind = table_kind(line.text)
+        kind = table_kind(line.text, line.scanned)
         if kind:
             # right below a table whose title was not above it: a caption below its table
             right_below = end is not None and not tables[0].titles and all(
-                l.is_blank or not any(l.cells) or table_kind(l.text) for l in lines[end:i])
+                l.is_blank or not any(l.cells) or table_kind(l.text, l.scanned) for l in lines[end:i])
             titles.append((kind, line))
             if right_below:
                 below[-1].append((kind, line))
@@ -195,7 +195,7 @@ def _positions_kept(lines, i):
     """Stop where a table's numbers stand alone on their lines, without their row's name:
     a text that kept the cells but not where they stood (LONE_NUMBERS of them in a row)."""
     run = []
-    while i < len(lines) and not table_kind(lines[i].text):
+    while i < len(lines) and not table_kind(lines[i].text, lines[i].scanned):
         line = lines[i]
         if line.is_blank:
             i += 1
@@ -214,7 +214,7 @@ def _expect_header(lines, i, kind, title):
     """A table's title is followed by its column header: say so where it is not."""
     while i < len(lines) and (lines[i].is_blank or not any(lines[i].cells)):
         i += 1  # blank, or page furniture (a PDF's running title, its page number)
-    if i < len(lines) and not is_header_line(lines[i]) and not table_kind(lines[i].text):
+    if i < len(lines) and not is_header_line(lines[i]) and not table_kind(lines[i].text, lines[i].scanned):
         line = lines[i]
         raise BuildError(line.file, line.number, f"expected the column header of the table by {kind} after its "
                          f"title (line {title.number}), found {line.text.strip()[:60]!r} (headers are read in "
@@ -232,7 +232,7 @@ class _Body(Walk):
         line = self.lines[k]
         if line.is_blank:
             return BLANK
-        if table_kind(line.text):
+        if table_kind(line.text, line.scanned):
             return TITLE
         if is_header_line(line):
             return HEADER
@@ -255,7 +255,7 @@ class _Body(Walk):
             self.table.notes.append((block[0], "repeated page header is jumbled; the columns stay as before"))
 
     def title(self, k):
-        self.table.titles.append((table_kind(self.lines[k].text), self.lines[k]))
+        self.table.titles.append((table_kind(self.lines[k].text, self.lines[k].scanned), self.lines[k]))
 
     def row(self, k):
         self.table.body.append((self.lines[k], self.columns))
@@ -292,7 +292,7 @@ def _footer_repeated(lines, i, columns):
     of each page (as a browser prints a table's footer): the index of the header repeated
     after it, with the same columns and no title between, else None."""
     while i < len(lines) and (lines[i].is_blank or not any(lines[i].cells)):
-        if table_kind(lines[i].text):
+        if table_kind(lines[i].text, lines[i].scanned):
             return None  # a title: the next table
         i += 1  # blank, or page furniture
     if i >= len(lines) or not is_header_line(lines[i]):
