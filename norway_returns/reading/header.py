@@ -228,7 +228,13 @@ def header_columns(block):
             if is_label(_label_text(group)):
                 break
         else:
-            j, group = i + 1, groups[i]  # not a known label: the table stage names it
+            # read by OCR: the fewest stacks that nearly spell one label ("—Refused" "stay or entry")
+            for j in range(i + 1, len(groups) + 1):
+                group = [w for s in groups[i:j] for w in s]
+                if all("conf" in w for w in group) and len(_misread_label(_label_text(group))) == 1:
+                    break
+            else:
+                j, group = i + 1, groups[i]  # not a known label: the table stage names it
         labels.append((_label_text(group), min(w["x0"] for w in group), max(w["x1"] for w in group)))
         i = j
     return labels

@@ -95,6 +95,11 @@ def _number_word(w):
     return "conf" in w and all(ch in OCR_DIGITS for ch in t) and (len(t) == 1 or any(ch.isdigit() for ch in t))
 
 
+# After a row's first number, a word OCR read of at most this many characters is a damaged
+# number (`L` or `t` for a 1, `1.`), not text: the sums settle it.
+OCR_NUMBER_CHARS = 3
+
+
 def split_row(vline):
     """(name words, number words), or None where a word after a number is not a number."""
     words = vline.words
@@ -102,6 +107,6 @@ def split_row(vline):
     while k < len(words) and not _number_word(words[k]):
         k += 1
     rest = words[k:]
-    if any(not _number_word(w) for w in rest):
+    if any(not (_number_word(w) or ("conf" in w and len(w["text"]) <= OCR_NUMBER_CHARS)) for w in rest):
         return None
     return words[:k], rest
