@@ -45,7 +45,7 @@ class OcrMissing(Exception):
 
 
 def _threshold(histogram):
-    """The grey level between a page's ink and its paper: halfway from its ink (the level
+    """(threshold, paper): the grey level between a page's ink and its paper: halfway from its ink (the level
     INK_SHARE of the way into the pixels darker than the paper, however faint a copy) to
     its paper (the median pixel). A light shading (banded rows) is paper; a split of the
     whole histogram (Otsu) would make it ink."""
@@ -58,44 +58,53 @@ def _threshold(histogram):
             break
     darker = histogram[: max(0, paper - PAPER_MARGIN)]
     if not sum(darker):
-        return max(0, paper - PAPER_MARGIN)  # a blank page: nothing is ink
+        return max(0, paper - PAPER_MARGIN), paper  # a blank page: nothing is ink
     seen = 0
     for level, count in enumerate(darker):
         seen += count
         if seen >= INK_SHARE * sum(darker):
-            return (level + paper) // 2
-    return (len(darker) + paper) // 2
+            return (level + paper) // 2, paper
+    return (len(darker) + paper) // 2, paper
 
 
 def clean(image, dpi=RESOLUTION):
-    """A page image -> black text on white ("L": 0 ink, 255 paper; _threshold), its dark bands
-    turned light with their text dark, its rules taken out."""
+    """A page image -> its ink on white paper ("L"): the shading and the paper made white, the
+    ink kept in its greys (tesseract reads a letter's edges), specks taken out, dark bands
+    turned light with their text dark, table rules taken out."""
     from PIL import ImageChops, ImageFilter
 
     grey = image.convert("L")
-    level = _threshold(grey.filter(ImageFilter.MedianFilter(3)).histogram())  # specks aside
-    ink = grey.point(lambda v: 255 if v <= level else 0)  # 255 where there is ink
-    # a copier's specks: where a small median filter takes out more than NOISY of the ink, a
-    # wider one takes out the specks (on a clean page it would thin the letters)
-    inked = ink.histogram()[255]
-    if inked and 1 - ink.filter(ImageFilter.MedianFilter(3)).histogram()[255] / inked > NOISY:
-        ink = ink.filter(ImageFilter.MedianFilter(SPECK))
+    level, paper = _threshold(grey.filter(ImageFilter.MedianFilter(3)).histogram())  # specks aside
+
+    def below(img, value):
+        return img.point(lambda v: 255 if v <= value else 0)
+
+    ink = below(grey, level)  # 255 where there is ink
     # dark bands: mostly ink over an area wider and higher than any letter; their text is
     # the paper inside them
     bx, by = max(1, int(BAND[0] * dpi / 2)), max(1, int(BAND[1] * dpi / 2))
     band = ink.filter(ImageFilter.BoxBlur((bx, by))).point(lambda v: 255 if v >= 255 * BAND_SHARE else 0)
     if band.getbbox():
-        band = band.filter(ImageFilter.MaxFilter(5))
-        ink = ImageChops.composite(ImageChops.invert(ink), ink, band)
-    # rules: runs of ink longer than RULE_INCHES, across or down, painted over with paper
+        grey = ImageChops.composite(ImageChops.invert(grey), grey, band.filter(ImageFilter.MaxFilter(5)))
+        ink = below(grey, level)
+    # what is kept: ink, and the greys at its edges, lighter than the threshold but darker than
+    # halfway to the paper
+    kept = below(grey, (level + paper) // 2)
+    # a copier's specks: where a small median filter takes out more than NOISY of the ink, a
+    # wider one takes out the specks (on a clean page it would thin the letters)
+    inked = ink.histogram()[255]
+    if inked and 1 - ink.filter(ImageFilter.MedianFilter(3)).histogram()[255] / inked > NOISY:
+        ink = ink.filter(ImageFilter.MedianFilter(SPECK))
+        kept = ImageChops.multiply(kept, ink.filter(ImageFilter.MaxFilter(3)))
+    # rules: runs of ink longer than RULE_INCHES, across or down
     r = max(2, int(RULE_INCHES * dpi / 2))
     for radius in ((r, 0), (0, r)):
         run = ink.filter(ImageFilter.BoxBlur(radius)).point(lambda v: 255 if v >= 250 else 0)
         if run.getbbox():
             rule = run.filter(ImageFilter.BoxBlur(radius)).point(lambda v: 255 if v > 0 else 0)
             rule = rule.filter(ImageFilter.MaxFilter(5))
-            ink = ImageChops.subtract(ink, rule)
-    return ImageChops.invert(ink)
+            kept = ImageChops.subtract(kept, rule)
+    return ImageChops.composite(grey, grey.point(lambda v: 255), kept)
 
 
 @functools.cache

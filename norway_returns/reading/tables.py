@@ -77,6 +77,7 @@ class Table:
     total: Reading | None = None
     notes: list = field(default_factory=list)  # (line, what was read around damage)
     titles: list = field(default_factory=list)  # (kind, line)
+    headers: list = field(default_factory=list)  # (first line, columns) of each header read, repeated ones too
 
     @property
     def categories(self):
@@ -112,16 +113,17 @@ def reading(line, columns):
 def printed_in_period(table, period):
     """Stop at a table's header where it reads a category that the publication's period does
     not print (data/categories.yml: first_period, last_period): a misread header, not a column."""
-    for c in categories():
-        if c["code"] not in table.categories:
-            continue
-        first, last = c.get("first_period"), c.get("last_period")
-        if (first and period < first) or (last and period > last):
-            when = (f"from {first} to {last}" if first and last else f"from {first}" if first
-                    else f"until {last}")
-            raise BuildError(table.file, table.first_line, f"the header reads a column {c['label_en']!r} "
-                             f"({c['code']}), a category printed only {when}, in a publication for {period}: "
-                             "a misread header?")
+    for line, columns in table.headers:
+        for c in categories():
+            if c["code"] not in columns:
+                continue
+            first, last = c.get("first_period"), c.get("last_period")
+            if (first and period < first) or (last and period > last):
+                when = (f"from {first} to {last}" if first and last else f"from {first}" if first
+                        else f"until {last}")
+                raise BuildError(line.file, line.number, f"the header reads a column {c['label_en']!r} "
+                                 f"({c['code']}), a category printed only {when}, in a publication for "
+                                 f"{period}: a misread header?")
 
 
 def _nearly(C, name):
@@ -168,7 +170,7 @@ def find_tables(lines):
                 raise
             i = j
             continue
-        table = Table(line.file, None, line.number, columns, notes=notes, titles=titles)
+        table = Table(line.file, None, line.number, columns, notes=notes, titles=titles, headers=[(line, columns)])
         i = end = _read_body(lines, i, table)
         tables.append(table)
         below.append([])
@@ -249,6 +251,7 @@ class _Body(Walk):
         block = [l for l in self.lines[first:end] if not l.is_blank]  # the header repeated at the top of a page
         try:
             self.columns = parse_header(block, self.table.notes)
+            self.table.headers.append((block[0], self.columns))
         except BuildError:
             if not all_header_words(block):
                 raise
