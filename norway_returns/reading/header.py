@@ -28,14 +28,25 @@ def has_letters(text):
     return bool(_WORD.search(text))
 
 
-def is_header_text(text):
-    """A line of column labels: no digits, and mostly words of the header vocabulary."""
+# A header word OCR misread ("pretection", "Expuision"): a word of at least this many letters,
+# this alike (difflib's ratio) to a word of the header vocabulary.
+MISREAD_WORD = (5, 0.75)
+
+
+def is_header_text(text, scanned=False):
+    """A line of column labels: no digits, and mostly words of the header vocabulary (or, read
+    by OCR, words that nearly are)."""
     if not text.strip() or any(ch.isdigit() for ch in text):
         return False
     found = [w for w in words(text) if w not in CONNECTING_WORDS]  # "and", "og": names have them too
     cut = _cut_words(text)
-    known = sum(w in header_words() or w in cut for w in found)
+    known = sum(w in header_words() or w in cut or (scanned and _nearly_header_word(w)) for w in found)
     return bool(found) and known * 2 >= len(found) and known > 0
+
+
+def _nearly_header_word(word):
+    shortest, alike = MISREAD_WORD
+    return len(word) >= shortest and bool(difflib.get_close_matches(word, list(header_words()), n=1, cutoff=alike))
 
 
 def _cut_words(text):
@@ -46,7 +57,7 @@ def _cut_words(text):
 
 
 def is_header_line(line):
-    return is_header_text(line.text)
+    return is_header_text(line.text, line.scanned)
 
 
 def is_label(text):
@@ -159,7 +170,7 @@ def _resolve_column(fragments, notes):
 
 # A header label OCR misread ("Granted internatienal protection", "Expuision") is the label it
 # nearly spells: as alike as this (difflib's ratio), where the labels that alike are one category's.
-LABEL_ALIKE = 0.8
+LABEL_ALIKE = 0.75
 
 
 def _misread_label(text):

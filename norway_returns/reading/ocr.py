@@ -35,9 +35,9 @@ NOISY = 0.03
 PAPER_MARGIN = 40  # grey levels: lighter than the paper by less is paper (shading, a scanner's noise)
 BAND_SHARE = 0.6
 BAND = (0.3, 0.06)
-# what tesseract makes of a rule's remains: never a word of a publication (a dash may be a
+# what tesseract makes of a rule's remains: never a word of a publication (a hyphen may be a
 # minus sign, a comma part of a number: those stay, for the header and the sums to judge)
-RULES = set("|¦")
+RULES = set("|¦_~=—")
 
 
 class OcrMissing(Exception):

@@ -114,6 +114,11 @@ def is_scan(page):
                >= SCAN_SHARE * area for i in page.images) if area > 0 else False
 
 
+def _ocr(vline):
+    """Whether a printed line was read by OCR (its words carry a confidence)."""
+    return any("conf" in w for w in vline.words)
+
+
 def _conf(words):
     """The least of tesseract's confidences in the words of a cell; None where none was OCR'd."""
     confs = [w["conf"] for w in words if "conf" in w]
@@ -316,9 +321,11 @@ def _place(numbers, columns):
     for w in numbers:
         k = columns.index(w)
         mine[k].append(w)
-        if cells[k]:
+        if cells[k] and "conf" not in w:  # read by OCR: a damaged cell, for the sums to settle
             problem = problem or (f"two numbers in the {columns.labels[k]!r} column: {cells[k]!r} and "
                                   f"{w['text']!r}")
+            cells[k] += " " + w["text"]
+        elif cells[k]:
             cells[k] += " " + w["text"]
         else:
             cells[k] = w["text"]
@@ -341,7 +348,7 @@ def _header_block(seq, start, name):
     """The header lines of an unruled table from seq[start]: (block of VLines, index after it)."""
     block, j = [], start
     while j < len(seq) and seq[j].vline and not seq[j].furniture and seq[j].page == seq[start].page \
-            and is_header_text(seq[j].vline.text):
+            and is_header_text(seq[j].vline.text, _ocr(seq[j].vline)):
         v = seq[j].vline
         if block and v.top - block[-1].bottom > 2 * max(block[-1].height, 1):
             break
@@ -369,9 +376,9 @@ class _PageWalk(Walk):
         if it.vline is None:
             return STOP  # a ruled table
         v = it.vline
-        if table_kind(v.text, any("conf" in w for w in v.words)):
+        if table_kind(v.text, _ocr(v)):
             return TITLE
-        if is_header_text(v.text):
+        if is_header_text(v.text, _ocr(v)):
             return HEADER
         split = split_row(v)
         if split is None:
@@ -605,7 +612,7 @@ def _document_items(pages, name):
             out.append((it.page, "row", it.cells, None, it.confs))
             i += 1
             continue
-        if not it.furniture and is_header_text(it.vline.text):
+        if not it.furniture and is_header_text(it.vline.text, _ocr(it.vline)):
             found = _unruled_table(seq, i, name)
             if found:
                 items, i = found

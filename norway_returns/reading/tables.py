@@ -253,7 +253,7 @@ class _Body(Walk):
             self.columns = parse_header(block, self.table.notes)
             self.table.headers.append((block[0], self.columns))
         except BuildError:
-            if not all_header_words(block):
+            if not (all_header_words(block) or all(l.scanned for l in block)):  # OCR: a misread repeat
                 raise
             self.table.notes.append((block[0], "repeated page header is jumbled; the columns stay as before"))
 
