@@ -18,7 +18,7 @@ from .checking.corrections import for_table, read_corrections
 from .reading.countries import countries
 from .errors import BuildError
 from .resources import VIEWS
-from .reading.extract import Line, extract
+from .reading.extract import Line, extract, extract_by_ocr
 from .reading.figures import FIGURES, read_figures
 from .checking.reconcile import reconcile_table
 from .reading.sources import read_manifest
@@ -186,8 +186,20 @@ class Extractions:
             self._store(doc, lines)
         return lines
 
+    def by_ocr(self, doc):
+        """A searchable scan's lines read again by OCR (its own text layer set aside), cached apart."""
+        data = self.cache.load(doc, "ocr")
+        lines = self._lines(doc, data)
+        if lines is None:
+            readers = self._readers()
+            lines = readers.result(doc, readers.submit(extract_by_ocr, doc, ocr=True))
+            self.cache.store(doc, self._data(lines), "ocr")
+        return lines
+
     def _load(self, doc):
-        data = self.cache.load(doc)
+        return self._lines(doc, self.cache.load(doc))
+
+    def _lines(self, doc, data):
         try:
             return None if data is None else [Line(doc.name, n, text, tuple(cells), problem, page=page,
                                                    confidence=None if conf is None else tuple(conf))
@@ -196,8 +208,12 @@ class Extractions:
             return None  # an unreadable entry: read the document again
 
     def _store(self, doc, lines):
-        self.cache.store(doc, [[l.number, l.text, list(l.cells), l.problem, l.page,
-                                None if l.confidence is None else list(l.confidence)] for l in lines])
+        self.cache.store(doc, self._data(lines))
+
+    @staticmethod
+    def _data(lines):
+        return [[l.number, l.text, list(l.cells), l.problem, l.page,
+                 None if l.confidence is None else list(l.confidence)] for l in lines]
 
 
 def _progress(documents):
@@ -265,6 +281,31 @@ def document_rows(doc, lines, corrections, used):
                 document=dict(period=doc.period, language=doc.language, title=doc.title, damaged=doc.damaged))
 
 
+def ocr_layer(lines):
+    """Whether a document's text is another OCR's layer over page images (a searchable scan):
+    lines marked scanned, none with a confidence of tesseract's own."""
+    return scanned(lines) and not any(c is not None for l in lines if l.confidence for c in l.confidence)
+
+
+def _rows_of(doc, extracted, corrections, used):
+    """document_rows of a document; a searchable scan whose own text layer its sums do not hold
+    together with is read again by OCR, and built from that (the check `ocr_layer` says so)."""
+    lines = extracted.lines(doc)
+    try:
+        return document_rows(doc, lines, corrections, used)
+    except BuildError as e:
+        if not ocr_layer(lines):
+            raise
+        layer = e
+    part = document_rows(doc, extracted.by_ocr(doc), corrections, used)
+    part["tables"]["checks"].insert(0, dict(
+        period=part["document"]["period"], kind=None, check="ocr_layer", subject=doc.name, expected="",
+        found=str(layer), outcome="repaired",
+        detail="the PDF's own OCR text layer does not hold together with its printed sums; its pages were "
+               "read again by OCR"))
+    return part
+
+
 def _publication(doc):
     year, month = int(doc.period[:4]), int(doc.period[5:])
     return dict(period=doc.period, year=year, month=month,
@@ -306,7 +347,7 @@ def collect(raw, cache_dir=None):
         for doc in progress:
             part = built.get(doc.name)
             if part is None:
-                part = document_rows(doc, extracted.lines(doc), corrections, used)
+                part = _rows_of(doc, extracted, corrections, used)
                 if doc.name in keep_rows:
                     cached_rows.store(doc, part, _manifest_salt(doc))
             parts.append((replace(doc, **part["document"]), part))

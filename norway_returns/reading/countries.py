@@ -69,7 +69,8 @@ class Countries:
     def read_as(self, misread):
         """The countries a name OCR misread nearly spells: [(code, name)], one where it is decided.
         Near: the same letters but for OCR's look-alikes (`lraq`, `Ghaua`), or else as many
-        letters, all but one in six the same (`Ethiopla`). OCR misreads letters; a name with
+        letters, all but one in six the same (`Ethiopla`), a mark where a letter was counting
+        as unknown (`Monteneg')`). OCR misreads letters; a name with
         letters missing or added ("Dominican" for "Dominican Republic", "Dominica") is not
         near."""
         name = norm(misread)
@@ -79,10 +80,14 @@ class Countries:
             if _fold(known) == folded:
                 same.setdefault(code, known)
         if not same:
-            allowed = max(1, len(name) // 6)
-            for known, code in self._names.items():
-                if len(known) == len(name) and sum(a != b for a, b in zip(known, name)) <= allowed:
-                    same.setdefault(code, known)
+            # a mark where a letter was (`Monteneg')`) is a letter OCR could not read: unknown,
+            # not wrong; a name of such marks mostly is no name
+            unread = [not (ch.isalpha() or ch in " -.") for ch in name]
+            allowed = len(name) // 6  # a short name ("ran": Iran? Man?) must match but for look-alikes
+            if allowed and sum(unread) <= len(name) // 4:
+                for known, code in self._names.items():
+                    if len(known) == len(name) and sum(a != b and not u for a, b, u in zip(known, name, unread)) <= allowed:
+                        same.setdefault(code, known)
         return list(same.items())
 
     def suggest(self, printed, cutoff=0.75):

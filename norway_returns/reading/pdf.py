@@ -100,7 +100,24 @@ def page_words(page):
     words = [w for w in words if w["text"].strip()]
     if not words and is_scan(page):
         return ocr_words(page)
+    if words and is_scan(page) and _ocr_layer(page):
+        for w in words:  # a searchable scan: another OCR's text, damaged as any OCR's is
+            w["ocr_layer"] = True
     return words
+
+
+def words_by_ocr(page):
+    """The words of a page, a scanned page's read by OCR even where it carries a text layer
+    (another OCR's, which its sums contradicted)."""
+    return ocr_words(page) if is_scan(page) else page_words(page)
+
+
+# The font OCR programs (tesseract, ocrmypdf) set their invisible text in over a page image.
+OCR_LAYER_FONTS = ("GlyphLessFont",)
+
+
+def _ocr_layer(page):
+    return any(any(f in c.get("fontname", "") for f in OCR_LAYER_FONTS) for c in page.chars[:200])
 
 
 # A page is a scan where one image covers at least this share of it.
@@ -643,7 +660,7 @@ def extract_pdf(path, name, words_of=page_words):
     _check_file(path, name)
     pages = _read_pages(path, name, words_of)
     items = _document_items(pages, name)
-    scanned = {number for number, words, _ in pages if any("conf" in w for w in words)}
+    scanned = {number for number, words, _ in pages if any("conf" in w or "ocr_layer" in w for w in words)}
     # prose printed on several pages outside the tables: a running title, a page number
     seen = Counter(furniture_key(text) for _, kind, text, _, _ in items if kind == "prose")
     lines = []

@@ -132,12 +132,15 @@ class Readers:
         self.pool = ProcessPool(max_workers=workers, max_tasks=1, initializer=_start_worker,
                                 initargs=(self.megabytes,), context=context)
 
-    def submit(self, function, document):
-        seconds = self._seconds(document)
-        return self.pool.schedule(_read, args=(function, document, self.megabytes), timeout=seconds)
+    def submit(self, function, document, ocr=False):
+        """function(document) in a worker; ocr: it reads the document by OCR (OCR_SECONDS)."""
+        seconds = self._seconds(document, ocr)
+        future = self.pool.schedule(_read, args=(function, document, self.megabytes), timeout=seconds)
+        future.limit = seconds
+        return future
 
-    def _seconds(self, document):
-        if looks_scanned(document.path):
+    def _seconds(self, document, ocr=False):
+        if ocr or looks_scanned(document.path):
             return max(self.seconds, _setting(OCR_SECONDS_ENV, OCR_SECONDS))
         return self.seconds
 
@@ -146,7 +149,7 @@ class Readers:
         try:
             return future.result()  # a worker's BuildError is raised here
         except TimeoutError:
-            raise BuildError(document.name, None, f"reading it took longer than {self._seconds(document):g} s, the limit "
+            raise BuildError(document.name, None, f"reading it took longer than {getattr(future, 'limit', self.seconds):g} s, the limit "
                              "for one document: stopped (pages that take this long hold more than a monthly "
                              "publication's text and tables)") from None
         except ProcessExpired as e:
