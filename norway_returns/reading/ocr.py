@@ -29,6 +29,7 @@ LOW_CONFIDENCE = 70
 # black and white: a long line is a run of ink at least this long (inches); a dark band is
 # an area this share of ink over BAND (inches wide, high)
 RULE_INCHES = 0.25
+RULE_SHARE = 0.97  # of a run's pixels: bold letters come close, but never this close
 INK_SHARE = 0.05
 SPECK = 5  # pixels: a median filter this wide takes out specks, not the strokes of letters
 NOISY = 0.03
@@ -96,14 +97,18 @@ def clean(image, dpi=RESOLUTION):
     if inked and 1 - ink.filter(ImageFilter.MedianFilter(3)).histogram()[255] / inked > NOISY:
         ink = ink.filter(ImageFilter.MedianFilter(SPECK))
         kept = ImageChops.multiply(kept, ink.filter(ImageFilter.MaxFilter(3)))
-    # rules: runs of ink longer than RULE_INCHES, across or down
+    # rules: runs of ink longer than RULE_INCHES, across and down, both found before either is
+    # taken out (a rule down the page is cut into short pieces by the rules across it), in what
+    # is kept (a rule's lighter edges too: a thin rule scanned is grey)
     r = max(2, int(RULE_INCHES * dpi / 2))
+    rules = []
     for radius in ((r, 0), (0, r)):
-        run = ink.filter(ImageFilter.BoxBlur(radius)).point(lambda v: 255 if v >= 250 else 0)
+        run = kept.filter(ImageFilter.BoxBlur(radius)).point(lambda v: 255 if v >= 255 * RULE_SHARE else 0)
         if run.getbbox():
             rule = run.filter(ImageFilter.BoxBlur(radius)).point(lambda v: 255 if v > 0 else 0)
-            rule = rule.filter(ImageFilter.MaxFilter(5))
-            kept = ImageChops.subtract(kept, rule)
+            rules.append(rule.filter(ImageFilter.MaxFilter(7)))  # its edges, where rules cross
+    for rule in rules:
+        kept = ImageChops.subtract(kept, rule)
     return ImageChops.composite(grey, grey.point(lambda v: 255), kept)
 
 
