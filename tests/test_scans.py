@@ -100,13 +100,15 @@ def test_a_scan_builds_exactly_its_publications_cells_or_is_refused_naming_where
 
 
 def test_a_stray_dash_beside_a_header_label_is_no_category(tmp_path, db):
-    """OCR read a rule's remains beside "Granted" as `-`: it became a column of the older
-    category "Asylum - rejected", with a Total of 0 in published_totals."""
+    """OCR read a rule's remains between two labels as `-`: it became a column of the older
+    category "Asylum - rejected" (with a Total of 0 in published_totals), or part of a label
+    ("Refused - or entry"): it is no piece of any label."""
     name = "2025-02-en-grid-layout.txt"
     text = (ROOT / "tests" / "documents" / name).read_text(encoding="utf-8").split("\n")
     header = next(k for k, l in enumerate(text) if "Granted    Refused stay" in l)
-    at = text[header].index("Granted") + len("Granted")
-    text[header] = text[header][:at] + " -" + text[header][at + 2:]
+    at = text[header + 1].index("international") + len("international") + 4  # between two labels
+    text[header + 1] = text[header + 1][:at] + "-" + text[header + 1][at + 1:]
+    assert text[header + 1].split() == ["international", "-", "or", "entry"]
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / name).write_text("\n".join(text), encoding="utf-8")
