@@ -55,7 +55,7 @@ def build_scan(tmp_path, entry):
 
 def test_the_scans_are_of_every_kind_asked_for():
     made = " | ".join(f"{e['dpi']} dpi {e['made_with']}" for e in ENTRIES)
-    for what in ("300 dpi bw", "200 dpi bw", "grey", "skew", "faint", "noise"):
+    for what in ("300 dpi bw", "200 dpi bw", "grey", "skew", "faint", "noise", "searchable"):
         assert what in made, what
     assert {e["language"] for e in ENTRIES} == {"en", "no"}
     assert sum(p.stat().st_size for p in SCANS.iterdir()) < 4_000_000  # small enough to keep

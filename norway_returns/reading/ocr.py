@@ -1,14 +1,16 @@
 """A scanned page's words, read by OCR (tesseract, through pytesseract), as pdf.py's words.
 
-The page is rendered (pdfplumber, pypdfium2) at RESOLUTION, made black and white at
-the threshold its own histogram gives (Otsu), dark bands (a filled header row) turned
-light with their text dark, and the long lines of table rules taken out: tesseract
+The page is rendered (pdfplumber, pypdfium2) at RESOLUTION and cleaned (clean): its
+paper and shading made white at the level between its own ink and paper (_threshold),
+the ink kept in its greys, a copier's specks taken out, dark bands (a filled header row)
+turned light with their text dark, and the long lines of table rules taken out: tesseract
 reads a rule beside a number as `|` or joins the numbers a rule separates. Then
 tesseract reads it in page segmentation mode 4 (one column of text lines of varying
 sizes), which keeps a table's numbers in their rows and in order (the default mode
-reads a table as blocks). Each word keeps its box, in points as pdfplumber gives them,
-and tesseract's confidence (0-100) in `conf`: a number read with low confidence is a
-damaged cell for the printed sums to settle (tables.py, reconcile.py).
+reads a table as blocks). Each word keeps its box, in points as pdfplumber gives them
+(set level where the page lies crooked), and tesseract's confidence (0-100) in `conf`: a
+number read with low confidence is a damaged cell for the printed sums to settle
+(tables.py, reconcile.py).
 
 tesseract runs as a program of its own, in the build's worker for the document: its
 memory counts within the worker's limit (workers.py), and it is kept to one thread.
@@ -26,14 +28,15 @@ LANGUAGES = "eng+nor"
 CONFIG = "--psm 4"
 # a cell read with less confidence than this is damaged: its number is for the sums to decide
 LOW_CONFIDENCE = 70
-# black and white: a long line is a run of ink at least this long (inches); a dark band is
-# an area this share of ink over BAND (inches wide, high)
+# a rule is a run of ink at least this long (inches), RULE_SHARE of its pixels ink
 RULE_INCHES = 0.25
-RULE_SHARE = 0.97  # of a run's pixels: bold letters come close, but never this close
+RULE_SHARE = 0.97  # bold letters come close, but never this close
+# the ink: the level INK_SHARE of the way into the pixels darker than the paper by PAPER_MARGIN
 INK_SHARE = 0.05
-SPECK = 5  # pixels: a median filter this wide takes out specks, not the strokes of letters
-NOISY = 0.03
 PAPER_MARGIN = 40  # grey levels: lighter than the paper by less is paper (shading, a scanner's noise)
+SPECK = 5  # pixels: a median filter this wide takes out specks, not the strokes of letters
+NOISY = 0.03  # share of the ink a 3-pixel median filter takes out of a speckled page
+# a dark band is an area BAND (inches wide, high) of which BAND_SHARE is ink
 BAND_SHARE = 0.6
 BAND = (0.3, 0.06)
 # what tesseract makes of a rule's remains: never a word of a publication (a hyphen may be a
@@ -46,10 +49,10 @@ class OcrMissing(Exception):
 
 
 def _threshold(histogram):
-    """(threshold, paper): the grey level between a page's ink and its paper: halfway from its ink (the level
-    INK_SHARE of the way into the pixels darker than the paper, however faint a copy) to
-    its paper (the median pixel). A light shading (banded rows) is paper; a split of the
-    whole histogram (Otsu) would make it ink."""
+    """(threshold, paper): the grey level between a page's ink and its paper, halfway from its
+    ink (the level INK_SHARE of the way into the pixels darker than the paper, however faint
+    a copy) to its paper (the median pixel). A light shading (banded rows) is paper; a split
+    of the whole histogram (Otsu) would make it ink."""
     total = sum(histogram)
     seen, paper = 0, 255
     for level, count in enumerate(histogram):

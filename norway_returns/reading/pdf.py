@@ -28,7 +28,10 @@ table continued over a page break does not read them as rows.
 
 A file that cannot be read as a PDF with text raises BuildError naming it: no
 pdfplumber or pdfminer exception leaves this module. A text layer that does not decode
-to words (fonts without a mapping to characters) is refused saying so.
+to words (fonts without a mapping to characters) is refused saying so. A scanned page (no
+word in its text layer, an image over most of it) is read by OCR (ocr.py) into the same
+words, each with tesseract's confidence; its Lines carry their cells' confidences
+(Line.confidence), so that the later stages treat the scan as damaged.
 """
 
 import bisect
