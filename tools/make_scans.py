@@ -46,6 +46,7 @@ DOCUMENTS = ROOT / "tests" / "documents"
 SCANS = {
     "2025-02-en-grid-bw300.pdf": ("2025-02-en-grid.pdf", 300, dict(bw=True), "build"),
     "2024-03-no-noborders-bw200.pdf": ("2024-03-no-noborders.pdf", 200, dict(bw=True), "build"),
+    "2024-03-no-grid-bw200.pdf": ("2024-03-no-grid.pdf", 200, dict(bw=True), "build"),
     "2022-06-en-banded-grey-skew.pdf": ("2022-06-en-banded-norepeat.pdf", 250,
                                         dict(grey=40, skew=0.7), "build"),
     "2025-02-en-shaded-grey-skew.pdf": ("2025-02-en-shaded.pdf", 200, dict(grey=30, skew=-0.5), "build"),

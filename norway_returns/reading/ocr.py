@@ -94,15 +94,10 @@ def clean(image, dpi=RESOLUTION):
     # what is kept: ink, and the greys at its edges, lighter than the threshold but darker than
     # halfway to the paper
     kept = below(grey, (level + paper) // 2)
-    # a copier's specks: where a small median filter takes out more than NOISY of the ink, a
-    # wider one takes out the specks (on a clean page it would thin the letters)
-    inked = ink.histogram()[255]
-    if inked and 1 - ink.filter(ImageFilter.MedianFilter(3)).histogram()[255] / inked > NOISY:
-        ink = ink.filter(ImageFilter.MedianFilter(SPECK))
-        kept = ImageChops.multiply(kept, ink.filter(ImageFilter.MaxFilter(3)))
     # rules: runs of ink longer than RULE_INCHES, across and down, both found before either is
     # taken out (a rule down the page is cut into short pieces by the rules across it), in what
-    # is kept (a rule's lighter edges too: a thin rule scanned is grey)
+    # is kept (a rule's lighter edges too: a thin rule scanned is grey); taken out before the
+    # specks are looked for (a thin rule would count as specks, and leave its crossings)
     r = max(2, int(RULE_INCHES * dpi / 2))
     rules = []
     for radius in ((r, 0), (0, r)):
@@ -112,6 +107,13 @@ def clean(image, dpi=RESOLUTION):
             rules.append(rule.filter(ImageFilter.MaxFilter(7)))  # its edges, where rules cross
     for rule in rules:
         kept = ImageChops.subtract(kept, rule)
+        ink = ImageChops.subtract(ink, rule)
+    # a copier's specks: where a small median filter takes out more than NOISY of the ink, a
+    # wider one takes out the specks (on a clean page it would thin the letters)
+    inked = ink.histogram()[255]
+    if inked and 1 - ink.filter(ImageFilter.MedianFilter(3)).histogram()[255] / inked > NOISY:
+        ink = ink.filter(ImageFilter.MedianFilter(SPECK))
+        kept = ImageChops.multiply(kept, ink.filter(ImageFilter.MaxFilter(3)))
     return ImageChops.composite(grey, grey.point(lambda v: 255), kept)
 
 
