@@ -171,12 +171,18 @@ def _resolve_column(fragments, notes):
 # A header label OCR misread ("Granted internatienal protection", "Expuision") is the label it
 # nearly spells: as alike as this (difflib's ratio), where the labels that alike are one category's.
 LABEL_ALIKE = 0.75
+LABEL_MARGIN = 0.05
 
 
 def _misread_label(text):
-    """The categories whose labels a misread header text nearly spells (read by OCR only)."""
+    """The categories whose labels a misread header text nearly spells (read by OCR only): those
+    as alike as the likest, or nearly (LABEL_MARGIN): "Bertvisning" is Bortvisning (0.91), not
+    Utvisning (0.80)."""
     phrases = header_phrases()
-    return {phrases[p] for p in difflib.get_close_matches(norm(text), list(phrases), n=5, cutoff=LABEL_ALIKE)}
+    t = norm(text)
+    alike = {p: difflib.SequenceMatcher(None, t, p).ratio() for p in phrases}
+    best = max(alike.values(), default=0)
+    return {phrases[p] for p, a in alike.items() if a >= LABEL_ALIKE and a >= best - LABEL_MARGIN}
 
 
 def parse_header(block, notes):
