@@ -14,7 +14,7 @@ from collections import Counter
 
 from .countries import countries
 from .header import is_header_text
-from .vocabulary import load, norm, total_labels
+from .vocabulary import load, norm, table_kind, total_labels
 
 # Page furniture stands among the first or last lines of a page.
 FURNITURE_ZONE = 3
@@ -43,7 +43,8 @@ def furniture(pages):
         for k in zone:
             text, row_name = pages[p][k]
             key = furniture_key(text)
-            if (seen[key] < 2 and not _nearly_repeated(key, p, keys)) or is_header_text(text):
+            if (seen[key] < 2 and (table_kind(text, True) or not _nearly_repeated(key, p, keys))) \
+                    or is_header_text(text):
                 continue
             if row_name is not None and names_a_row(row_name):
                 continue
@@ -52,7 +53,8 @@ def furniture(pages):
 
 
 # A running title OCR misread on one page ("... returns fram Norway") is still the running
-# title: a long line this alike (difflib's ratio) to one on another page.
+# title: a long line this alike (difflib's ratio) to one on another page; never a table's
+# title ("... by nationality" and "... by destination" come close).
 NEARLY_LONG, NEARLY_ALIKE = 20, 0.9
 
 
