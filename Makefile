@@ -13,9 +13,11 @@ SOURCES := $(wildcard raw/*) $(wildcard norway_returns/*.py norway_returns/*/*.p
 
 # The browser tests drive Debian's Chromium (no browser download).
 CHROMIUM := /usr/bin/chromium
+# A scanned publication is read by Debian's tesseract, with its English and Norwegian data.
+TESSERACT := /usr/bin/tesseract
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install build serve test test-fast screenshots fuzz bench bench-compat bench-pages publish-files package loadtest fixtures clean
+.PHONY: install build serve test test-fast screenshots fuzz bench bench-compat bench-pages bench-ocr publish-files package loadtest fixtures scans clean
 
 install: $(INSTALLED)
 
@@ -81,13 +83,29 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
 
-test: $(INSTALLED) $(CHROMIUM)
+$(TESSERACT):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq tesseract-ocr tesseract-ocr-eng tesseract-ocr-nor
+
+test: $(INSTALLED) $(CHROMIUM) $(TESSERACT)
 	$(BIN)/pytest
 
 # The fast tests alone (under a minute): not the slow ones listed in tests/conftest.py (SLOW),
 # which `make test` runs too (pytest -m slow runs only those).
-test-fast: $(INSTALLED)
+test-fast: $(INSTALLED) $(TESSERACT)
 	$(BIN)/pytest -m "not slow"
+
+# The scans of tests/documents/scans/ (committed; `make test` does not need these tools): test
+# PDFs rasterised by poppler's pdftoppm, made into what a scanner or a copier gives, wrapped by img2pdf.
+scans: $(INSTALLED)
+	command -v pdftoppm >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq poppler-utils; }
+	command -v img2pdf >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq img2pdf; }
+	$(BIN)/python tools/make_scans.py --out tests/documents/scans
+
+# OCR time and accuracy per scan, against reading the text PDF it was made from, in one run
+# (not part of `make test`).
+bench-ocr: $(INSTALLED) $(TESSERACT)
+	$(BIN)/python bench/ocr.py
 
 # The README's screenshots, taken by the browser test into docs/screenshots/.
 screenshots: $(INSTALLED) $(CHROMIUM)

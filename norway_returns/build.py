@@ -18,11 +18,11 @@ from .checking.corrections import for_table, read_corrections
 from .reading.countries import countries
 from .errors import BuildError
 from .resources import VIEWS
-from .reading.extract import Line, extract
+from .reading.extract import Line, extract, extract_by_ocr
 from .reading.figures import FIGURES, read_figures
 from .checking.reconcile import reconcile_table
 from .reading.sources import read_manifest
-from .reading.tables import find_tables
+from .reading.tables import find_tables, printed_in_period
 from .reading.title import read_title
 from .reading.vocabulary import categories, crosswalk
 from .reading.workers import Readers
@@ -47,9 +47,13 @@ class Summary:
 
     lines: list = field(default_factory=list)
     mismatches: list = field(default_factory=list)
+    unread: list = field(default_factory=list)  # figures the publication states but the build could not read
 
     def __str__(self):
         out = self.lines[:]
+        if self.unread:
+            out.append(f"{len(self.unread)} figure(s) stated but not read:")
+            out += [f"  {u}" for u in self.unread]
         out.append(f"{len(self.mismatches)} mismatch(es)" + (":" if self.mismatches else ""))
         out += [f"  {m}" for m in self.mismatches]
         return "\n".join(out)
@@ -68,16 +72,26 @@ def _tables_by_kind(document, tables):
     return found
 
 
+SCANNED = "a scan: its text read by OCR, every number for the printed sums to confirm"
+
+
+def scanned(lines):
+    """Whether a document's text was read by OCR (a scan): then it is damaged, and its sums decide."""
+    return any(l.scanned for l in lines)
+
+
 def load_document(document, corrections, used, lines=None):
     """One publication -> rows for every table of the database, and its checks."""
     lines = extract(document) if lines is None else lines
     tables = _tables_by_kind(document, find_tables(lines))
-    figures, top = read_figures(document, lines)
+    for kind in KINDS:
+        printed_in_period(tables[kind], document.period)
+    figures, top, unread = read_figures(document, lines)
     results, hint = {}, None
     for kind in KINDS:
         table = tables[kind]
         results[kind] = reconcile_table(table, for_table(corrections, table, used), hint,
-                                        repair=bool(document.damaged))
+                                        repair=bool(document.damaged) or scanned(lines))
         hint = results[kind].totals
     checks = [c for kind in KINDS for c in results[kind].checks]
 
@@ -90,6 +104,10 @@ def load_document(document, corrections, used, lines=None):
                              f"table's says {a}")
         checks.append(dict(kind=None, check="tables_agree", subject=col, expected=str(a), found=str(b),
                            outcome="ok", detail="nationality and destination Total rows"))
+    for u in unread:  # not left NULL without a word
+        checks.append(dict(kind=None, check="figure_unread", subject=u.name, expected="", found=u.quote,
+                           outcome="unread", detail=f"the publication states {u.name} at {u.source}, but its "
+                           "number could not be read: the figure is left empty"))
     if "ytd_total" in figures:
         stated, table_total = figures["ytd_total"].value, nat["total"][0]
         checks.append(dict(
@@ -168,16 +186,34 @@ class Extractions:
             self._store(doc, lines)
         return lines
 
+    def by_ocr(self, doc):
+        """A searchable scan's lines read again by OCR (its own text layer set aside), cached apart."""
+        data = self.cache.load(doc, "ocr")
+        lines = self._lines(doc, data)
+        if lines is None:
+            readers = self._readers()
+            lines = readers.result(doc, readers.submit(extract_by_ocr, doc, ocr=True))
+            self.cache.store(doc, self._data(lines), "ocr")
+        return lines
+
     def _load(self, doc):
-        data = self.cache.load(doc)
+        return self._lines(doc, self.cache.load(doc))
+
+    def _lines(self, doc, data):
         try:
-            return None if data is None else [Line(doc.name, n, text, tuple(cells), problem, page=page)
-                                              for n, text, cells, problem, page in data]
+            return None if data is None else [Line(doc.name, n, text, tuple(cells), problem, page=page,
+                                                   confidence=None if conf is None else tuple(conf))
+                                              for n, text, cells, problem, page, conf in data]
         except (ValueError, TypeError):
             return None  # an unreadable entry: read the document again
 
     def _store(self, doc, lines):
-        self.cache.store(doc, [[l.number, l.text, list(l.cells), l.problem, l.page] for l in lines])
+        self.cache.store(doc, self._data(lines))
+
+    @staticmethod
+    def _data(lines):
+        return [[l.number, l.text, list(l.cells), l.problem, l.page,
+                 None if l.confidence is None else list(l.confidence)] for l in lines]
 
 
 def _progress(documents):
@@ -208,6 +244,8 @@ def document_rows(doc, lines, corrections, used):
     """One publication -> its rows of every table but `publications`, in plain JSON values
     (so that they can be cached), with the printed names it used and its summary line."""
     doc = stated(doc, lines)
+    if scanned(lines) and not doc.damaged:
+        doc = replace(doc, damaged=SCANNED)
     results, figures, top, checks = load_document(doc, corrections, used, lines)
     tables = {name: [] for name in ("returns", "published_totals", "monthly_figures", "figure_sources",
                                     "convicted_top_nationalities", "checks")}
@@ -232,12 +270,40 @@ def document_rows(doc, lines, corrections, used):
     outcomes = Counter(c["outcome"] for c in checks)
     mismatches = [f"{doc.period} {c['check']} {c['subject']}: expected {c['expected']}, found {c['found']} "
                   f"({c['detail']})" for c in checks if c["outcome"] == "mismatch"]
+    unread = [f"{doc.period} {c['subject']}: {c['detail']} (it reads {c['found']!r})"
+              for c in checks if c["outcome"] == "unread"]
     summary = (f"{doc.period} {doc.language} {doc.name}: "
                f"{statuses['printed']} cells printed, {statuses['repaired']} repaired, "
                f"{statuses['corrected']} corrected; checks {outcomes['ok']} ok, {outcomes['repaired']} repaired, "
-               f"{outcomes['corrected']} corrected, {outcomes['mismatch']} mismatch")
-    return dict(tables=tables, names=names, summary=summary, mismatches=mismatches,
-                document=dict(period=doc.period, language=doc.language, title=doc.title))
+               f"{outcomes['corrected']} corrected, {outcomes['mismatch']} mismatch"
+               + (f", {outcomes['unread']} figure(s) not read" if outcomes["unread"] else ""))
+    return dict(tables=tables, names=names, summary=summary, mismatches=mismatches, unread=unread,
+                document=dict(period=doc.period, language=doc.language, title=doc.title, damaged=doc.damaged))
+
+
+def ocr_layer(lines):
+    """Whether a document's text is another OCR's layer over page images (a searchable scan):
+    lines marked scanned, none with a confidence of tesseract's own."""
+    return scanned(lines) and not any(c is not None for l in lines if l.confidence for c in l.confidence)
+
+
+def _rows_of(doc, extracted, corrections, used):
+    """document_rows of a document; a searchable scan whose own text layer its sums do not hold
+    together with is read again by OCR, and built from that (the check `ocr_layer` says so)."""
+    lines = extracted.lines(doc)
+    try:
+        return document_rows(doc, lines, corrections, used)
+    except BuildError as e:
+        if not ocr_layer(lines):
+            raise
+        layer = e
+    part = document_rows(doc, extracted.by_ocr(doc), corrections, used)
+    part["tables"]["checks"].insert(0, dict(
+        period=part["document"]["period"], kind=None, check="ocr_layer", subject=doc.name, expected="",
+        found=str(layer), outcome="repaired",
+        detail="the PDF's own OCR text layer does not hold together with its printed sums; its pages were "
+               "read again by OCR"))
+    return part
 
 
 def _publication(doc):
@@ -281,7 +347,7 @@ def collect(raw, cache_dir=None):
         for doc in progress:
             part = built.get(doc.name)
             if part is None:
-                part = document_rows(doc, extracted.lines(doc), corrections, used)
+                part = _rows_of(doc, extracted, corrections, used)
                 if doc.name in keep_rows:
                     cached_rows.store(doc, part, _manifest_salt(doc))
             parts.append((replace(doc, **part["document"]), part))
@@ -301,6 +367,7 @@ def collect(raw, cache_dir=None):
             names.setdefault((printed, doc.language), code)
         summary.lines.append(part["summary"])
         summary.mismatches += part["mismatches"]
+        summary.unread += part.get("unread", [])
     for c in corrections:
         if id(c) not in used:
             file, line = c.where.rsplit(":", 1)

@@ -152,6 +152,7 @@ SLOW = {
     "test_unwritable.py": "builds into folders that refuse",
     "test_text_layouts.py": "a build per layout",
     "test_publications.py": "the publications built one by one",
+    "test_scans.py": "every scan read by OCR (tesseract: 3-13 s a scan, more on a busy machine)",
 }
 
 

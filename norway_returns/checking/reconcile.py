@@ -358,10 +358,20 @@ def reconcile_table(table, corrections, totals_hint=None, repair=False):
     return result
 
 
+def _confidence(conf):
+    return "" if conf is None else f" (confidence {conf:.0f})"
+
+
 def _record_row(result, check, row, cand, all_cands, rejected, values, cats):
     line = cand.reading.line
     source = line.where
-    result.names.append((row.printed, row.code))
+    if row.misread:  # not a spelling the publication prints: the country it nearly spells
+        conf = line.confidence[0] if line.confidence and line.confidence[0] is not None else None
+        check("country_name", row.printed, row.misread, row.printed, "repaired",
+              f"OCR read {row.printed!r}{_confidence(conf)}: the only country whose name it nearly spells is "
+              f"{row.misread!r} ({row.code}), and the row adds up with the table's sums")
+    else:
+        result.names.append((row.printed, row.code))
     notes = []
     if len(all_cands) > 1 and not cand.fallback:
         others = ", ".join(str(c.reading.line.number) for c in all_cands if c is not cand)
@@ -378,7 +388,9 @@ def _record_row(result, check, row, cand, all_cands, rejected, values, cats):
         if repaired:
             outcome = "repaired"
             if not differs:
-                notes.append(f"{c} printed {text or '(empty)'!r}, the sums make it {values[c] or '(empty)'}")
+                read = (f"read {text or '(empty)'!r} by OCR{_confidence(cand.reading.cells[c].conf)}"
+                        if line.scanned else f"printed {text or '(empty)'!r}")
+                notes.append(f"{c} {read}, the sums make it {values[c] or '(empty)'}")
         if c != "total" and values[c]:
             result.cells.append(Cell(row.code, c, values[c], "repaired" if repaired else "printed", source))
     check("row_total", row.printed, values["total"], cand.reading.cells["total"].text or "(empty)", outcome,

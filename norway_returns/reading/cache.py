@@ -22,19 +22,21 @@ from functools import cache
 from pathlib import Path
 
 from ..atomic import sweep, temp_path
+from . import ocr
 
 CACHE_ENV = "NORWAY_RETURNS_CACHE"
 PACKAGE = Path(__file__).parent.parent
 # What an extraction depends on besides the document.
 EXTRACTOR_MODULES = tuple(f"reading/{m}.py" for m in ("extract", "pdf", "lines", "layout", "header", "wrapped",
                                                            "furniture", "reader", "walker", "tables", "vocabulary",
-                                                           "countries"))
+                                                           "countries", "ocr"))
 LIBRARIES = ("pdfplumber", "pdfminer.six")
 
 
 @cache
 def fingerprint(modules=None):
-    """A digest of the package's code (only `modules`, if given), its data and pdfplumber's version."""
+    """A digest of the package's code (only `modules`, if given), its data, pdfplumber's version,
+    and the OCR engine a scan is read with: tesseract's version and its language data."""
     h = hashlib.sha256()
     for path in sorted(PACKAGE.rglob("*.py")) if modules is None else [PACKAGE / m for m in modules]:
         h.update(str(path.relative_to(PACKAGE)).encode() + path.read_bytes())
@@ -43,7 +45,16 @@ def fingerprint(modules=None):
     for package in LIBRARIES:
         with contextlib.suppress(importlib.metadata.PackageNotFoundError):
             h.update(importlib.metadata.version(package).encode())
+    h.update(_ocr_engine().encode())
     return h.hexdigest()[:16]
+
+
+def _ocr_engine():
+    try:
+        version, data = ocr.engine()
+    except ocr.OcrMissing:
+        return "no OCR engine"
+    return f"tesseract {version} {data}"
 
 
 def cache_root(db_path, setting=None):

@@ -66,9 +66,43 @@ class Countries:
             return [f"{stem} {rest}", f"{stem}{rest}", f"{stem[:-1]}{rest}"]
         return [f"{first} {rest}"]
 
-    def suggest(self, printed):
-        close = difflib.get_close_matches(norm(printed), list(self._names), n=3, cutoff=0.75)
+    def read_as(self, misread):
+        """The countries a name OCR misread nearly spells: [(code, name)], one where it is decided.
+        Near: the same letters but for OCR's look-alikes (`lraq`, `Ghaua`), or else as many
+        letters, all but one in six the same (`Ethiopla`), a mark where a letter was counting
+        as unknown (`Monteneg')`). OCR misreads letters; a name with
+        letters missing or added ("Dominican" for "Dominican Republic", "Dominica") is not
+        near."""
+        name = norm(misread)
+        folded = _fold(name)
+        same = {}
+        for known, code in self._names.items():
+            if _fold(known) == folded:
+                same.setdefault(code, known)
+        if not same:
+            # a mark where a letter was (`Monteneg')`) is a letter OCR could not read: unknown,
+            # not wrong; a name of such marks mostly is no name
+            unread = [not (ch.isalpha() or ch in " -.") for ch in name]
+            allowed = len(name) // 6  # a short name ("ran": Iran? Man?) must match but for look-alikes
+            if allowed and sum(unread) <= len(name) // 4:
+                for known, code in self._names.items():
+                    if len(known) == len(name) and sum(a != b and not u for a, b, u in zip(known, name, unread)) <= allowed:
+                        same.setdefault(code, known)
+        return list(same.items())
+
+    def suggest(self, printed, cutoff=0.75):
+        close = difflib.get_close_matches(norm(printed), list(self._names), n=3, cutoff=cutoff)
         return close
+
+
+# Letters OCR takes for one another: each group read as one letter when a misread name is matched.
+LOOKALIKES = {"l": "i1|!ĺľłíìï", "o": "0öòóø", "n": "u", "e": "c", "h": "b"}
+_FOLD = {ch: base for base, chars in LOOKALIKES.items() for ch in chars}
+
+
+def _fold(text):
+    text = text.replace("rn", "m").replace("vv", "w").replace("cl", "d")
+    return "".join(_FOLD.get(ch, ch) for ch in text)
 
 
 @functools.cache

@@ -8,7 +8,7 @@ One reader per form of document, each a small module behind one interface
 from ..errors import BuildError
 from .html import HtmlReader
 from .lines import Line  # noqa: F401  (the build and the tests take Line from here)
-from .pdf import PdfReader
+from .pdf import PdfReader, extract_pdf, words_by_ocr
 from .text import TextReader, extract_text, split_spaced, split_tabbed  # noqa: F401
 
 READERS = (TextReader(), PdfReader(), HtmlReader())
@@ -21,6 +21,11 @@ def reader_for(path):
 
 def extract(document):
     return extract_file(document.path, document.name)
+
+
+def extract_by_ocr(document):
+    """A searchable scan's lines read by OCR, its own text layer (another OCR's) set aside."""
+    return extract_pdf(document.path, document.name, words_by_ocr)
 
 
 def extract_file(path, name):

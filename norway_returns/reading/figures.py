@@ -89,6 +89,7 @@ def read_figures(document, lines):
             line = prose.line_at(m.start())
             found[name] = Figure(name, value, line.number, m[0], line.where)
             break
+    unread = _unread(data["cues"].get(lang, {}), prose, found, document.period)
     top = []
     spec = data["top_nationalities"][lang]
     m = re.search(spec["sentence"].format(num=num), prose.text, re.IGNORECASE)
@@ -102,4 +103,26 @@ def read_figures(document, lines):
                                  "(add it to demonyms in data/countries.yml)")
             top.append(dict(rank=rank, country=code, printed=name,
                             share_pct=_number(item["pct"], words), source=line.where))
-    return found, top
+    return found, top, unread
+
+
+@dataclass
+class Unread:
+    """A figure whose wording the publication carries, but whose number was not read."""
+
+    name: str
+    quote: str
+    source: str
+
+
+def _unread(cues, prose, found, period):
+    """The figures whose cue (figures.yml: cues) the prose holds but no pattern read."""
+    year = int(period[:4])
+    out = []
+    for name, cue in cues.items():
+        if name in found:
+            continue
+        m = re.search(cue.format(year=year, prev_year=year - 1), prose.text, re.IGNORECASE)
+        if m:
+            out.append(Unread(name, prose.text[m.start(): m.end() + 40].strip(), prose.line_at(m.start()).where))
+    return out

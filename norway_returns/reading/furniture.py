@@ -7,20 +7,22 @@ that reads as a table's row (a country or the Total, and its numbers) or header 
 data, never furniture, even where it stands in both tables.
 """
 
+import difflib
 import functools
 import re
 from collections import Counter
 
 from .countries import countries
 from .header import is_header_text
-from .vocabulary import load, norm, total_labels
+from .vocabulary import load, norm, table_kind, total_labels
 
 # Page furniture stands among the first or last lines of a page.
 FURNITURE_ZONE = 3
 
 
 def furniture_key(text):
-    return re.sub(r"\d+", "#", norm(text))
+    # numbers aside, and the spaces beside them (OCR reads "Page 2 of5")
+    return re.sub(r"\s*\d+\s*", "#", norm(text))
 
 
 def furniture(pages):
@@ -33,18 +35,34 @@ def furniture(pages):
         k = list(range(len(lines)))
         zones.append(sorted(set(k[:FURNITURE_ZONE] + k[-FURNITURE_ZONE:])))
     seen = Counter()
-    for p, zone in enumerate(zones):
-        seen.update({furniture_key(pages[p][k][0]) for k in zone})
+    keys = [{furniture_key(pages[p][k][0]) for k in zone} for p, zone in enumerate(zones)]
+    for found in keys:
+        seen.update(found)
     out = set()
     for p, zone in enumerate(zones):
         for k in zone:
             text, row_name = pages[p][k]
-            if seen[furniture_key(text)] < 2 or is_header_text(text):
+            key = furniture_key(text)
+            if (seen[key] < 2 and (table_kind(text, True) or not _nearly_repeated(key, p, keys))) \
+                    or is_header_text(text):
                 continue
             if row_name is not None and names_a_row(row_name):
                 continue
             out.add((p, k))
     return out
+
+
+# A running title OCR misread on one page ("... returns fram Norway") is still the running
+# title: a long line this alike (difflib's ratio) to one on another page; never a table's
+# title ("... by nationality" and "... by destination" come close).
+NEARLY_LONG, NEARLY_ALIKE = 20, 0.9
+
+
+def _nearly_repeated(key, page, keys):
+    if len(key) < NEARLY_LONG:
+        return False
+    return any(difflib.SequenceMatcher(None, key, other).ratio() >= NEARLY_ALIKE
+               for q, found in enumerate(keys) if q != page for other in found if len(other) >= NEARLY_LONG)
 
 
 def names_a_row(name):

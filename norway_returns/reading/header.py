@@ -7,6 +7,7 @@ from its pieces (by cells where the reader kept them, by position where it place
 words, by the vocabulary's phrases where only the text is left).
 """
 
+import difflib
 import re
 
 from ..errors import BuildError
@@ -21,14 +22,31 @@ def words(text):
     return _WORD.findall(norm(text))
 
 
-def is_header_text(text):
-    """A line of column labels: no digits, and mostly words of the header vocabulary."""
+def has_letters(text):
+    """Whether a header piece can be (part of) a label: a piece of punctuation, a rule read as
+    `|`, a stray dash beside a label or an empty cell maps to no category."""
+    return bool(_WORD.search(text))
+
+
+# A header word OCR misread ("pretection", "Expuision"): a word of at least this many letters,
+# this alike (difflib's ratio) to a word of the header vocabulary.
+MISREAD_WORD = (5, 0.75)
+
+
+def is_header_text(text, scanned=False):
+    """A line of column labels: no digits, and mostly words of the header vocabulary (or, read
+    by OCR, words that nearly are)."""
     if not text.strip() or any(ch.isdigit() for ch in text):
         return False
     found = [w for w in words(text) if w not in CONNECTING_WORDS]  # "and", "og": names have them too
     cut = _cut_words(text)
-    known = sum(w in header_words() or w in cut for w in found)
+    known = sum(w in header_words() or w in cut or (scanned and _nearly_header_word(w)) for w in found)
     return bool(found) and known * 2 >= len(found) and known > 0
+
+
+def _nearly_header_word(word):
+    shortest, alike = MISREAD_WORD
+    return len(word) >= shortest and bool(difflib.get_close_matches(word, list(header_words()), n=1, cutoff=alike))
 
 
 def _cut_words(text):
@@ -39,7 +57,7 @@ def _cut_words(text):
 
 
 def is_header_line(line):
-    return is_header_text(line.text)
+    return is_header_text(line.text, line.scanned)
 
 
 def is_label(text):
@@ -62,7 +80,7 @@ def all_header_words(lines):
 
 def _scan_phrases(text, line):
     """Header text read left to right -> category codes (a text whose cells are not kept)."""
-    found, codes, i = norm(text).split(), [], 0
+    found, codes, i = [t for t in norm(text).split() if has_letters(t)], [], 0
     phrases = header_phrases()
     while i < len(found):
         for j in range(len(found), i, -1):
@@ -134,6 +152,12 @@ def _resolve_column(fragments, notes):
     else:
         partial = [_fragment_codes(t) for _, t in fragments]
         common = set.intersection(*partial) if partial and all(partial) else set()
+        if len(common) != 1 and all(l.scanned for l, _ in fragments):
+            common = _misread_label(joined)
+            if len(common) == 1:
+                notes.append((fragments[0][0], f"header read by OCR as {joined!r}: the column is "
+                                               f"{next(iter(common))}, the only label it nearly spells"))
+                return common.pop()
         if len(common) != 1:
             line, text = next(((l, t) for l, t in fragments if norm(t) not in phrases), fragments[0])
             raise BuildError(line.file, line.number, f"unknown column header {text!r}")
@@ -142,6 +166,23 @@ def _resolve_column(fragments, notes):
         if norm(text) not in phrases and code not in _fragment_codes(text):
             notes.append((line, f"header cell {text!r} not read; the column is {code}, by its other header lines"))
     return code
+
+
+# A header label OCR misread ("Granted internatienal protection", "Expuision") is the label it
+# nearly spells: as alike as this (difflib's ratio), where the labels that alike are one category's.
+LABEL_ALIKE = 0.75
+LABEL_MARGIN = 0.05
+
+
+def _misread_label(text):
+    """The categories whose labels a misread header text nearly spells (read by OCR only): those
+    as alike as the likest, or nearly (LABEL_MARGIN): "Bertvisning" is Bortvisning (0.91), not
+    Utvisning (0.80)."""
+    phrases = header_phrases()
+    t = norm(text)
+    alike = {p: difflib.SequenceMatcher(None, t, p).ratio() for p in phrases}
+    best = max(alike.values(), default=0)
+    return {phrases[p] for p, a in alike.items() if a >= LABEL_ALIKE and a >= best - LABEL_MARGIN}
 
 
 def parse_header(block, notes):
@@ -161,7 +202,14 @@ def parse_header(block, notes):
         width = max(len(l.cells) for l in block)
         codes = []
         for p in range(1, width):
-            fragments = [(l, l.cells[p]) for l in block if p < len(l.cells) and l.cells[p]]
+            fragments = [(l, l.cells[p]) for l in block if p < len(l.cells) and has_letters(l.cells[p])]
+            marks = [(l, l.cells[p]) for l in block if p < len(l.cells) and l.cells[p] and not fragments]
+            later = any(has_letters(c) for l in block for c in l.cells[p + 1:])
+            if marks and later:  # the rows' cells stand by position: a column that is no category
+                line, text = marks[0]
+                raise BuildError(line.file, line.number, f"header cell {text!r} holds no label (punctuation, a "
+                                 "rule?), yet stands between the columns: which of the rows' cells it heads "
+                                 "is not clear")
             if fragments:
                 codes.append(_resolve_column(fragments, notes))
     line = block[0]
@@ -188,7 +236,7 @@ def header_columns(block):
     """Header printed lines (layout.VLine) -> [(label, x0, x1)], left to right: words stacked
     over one column form its label, and neighbouring stacks join where only together they
     make a known label ("Granted" "international" "protection" side by side)."""
-    found = [w for line in block for w in line.words]
+    found = [w for line in block for w in line.words if has_letters(w["text"])]
     groups = stacks(found)
     labels, i = [], 0
     while i < len(groups):
@@ -197,7 +245,13 @@ def header_columns(block):
             if is_label(_label_text(group)):
                 break
         else:
-            j, group = i + 1, groups[i]  # not a known label: the table stage names it
+            # read by OCR: the fewest stacks that nearly spell one label ("—Refused" "stay or entry")
+            for j in range(i + 1, len(groups) + 1):
+                group = [w for s in groups[i:j] for w in s]
+                if all("conf" in w for w in group) and len(_misread_label(_label_text(group))) == 1:
+                    break
+            else:
+                j, group = i + 1, groups[i]  # not a known label: the table stage names it
         labels.append((_label_text(group), min(w["x0"] for w in group), max(w["x1"] for w in group)))
         i = j
     return labels

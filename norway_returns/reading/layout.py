@@ -82,13 +82,31 @@ def spans(words):
     return [tuple(s) for s in out]
 
 
+# What OCR reads for a digit: a lone 1 as `l`, `i`, `I`, `!`, `|`, `]`; 0 as `O`; 5 as `S`.
+# A word read by OCR (it has a confidence) made of these, a lone one or with digits, stands
+# in a number column: a damaged number for the sums to settle, not a word of the name.
+OCR_DIGITS = frozenset("0123456789lIi!|]jOoSZB")
+
+
+def _number_word(w):
+    t = w["text"]
+    if is_number(t):
+        return True
+    return "conf" in w and all(ch in OCR_DIGITS for ch in t) and (len(t) == 1 or any(ch.isdigit() for ch in t))
+
+
+# After a row's first number, a word OCR read of at most this many characters is a damaged
+# number (`L` or `t` for a 1, `1.`), not text: the sums settle it.
+OCR_NUMBER_CHARS = 3
+
+
 def split_row(vline):
     """(name words, number words), or None where a word after a number is not a number."""
     words = vline.words
     k = 0
-    while k < len(words) and not is_number(words[k]["text"]):
+    while k < len(words) and not _number_word(words[k]):
         k += 1
     rest = words[k:]
-    if any(not is_number(w["text"]) for w in rest):
+    if any(not (_number_word(w) or ("conf" in w and len(w["text"]) <= OCR_NUMBER_CHARS)) for w in rest):
         return None
     return words[:k], rest

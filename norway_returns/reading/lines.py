@@ -17,6 +17,9 @@ class Line:
     cells: tuple  # (first cell, *value cells), stripped
     problem: str | None = None  # set where the layout could not be read with certainty
     page: int | None = None  # the page of a PDF the line stands on; None for text and web pages
+    # a line read by OCR (a scanned page): tesseract's confidence (0-100) per cell, None where
+    # a cell holds no word; None for every line of a text layer, a text or a web page
+    confidence: tuple | None = None
 
     @property
     def where(self):
@@ -24,6 +27,10 @@ class Line:
         for a PDF the page, which a reader can turn to (the line counts over the whole
         document as the extractor read it)."""
         return f"{self.file}:{self.number}" + (f" (page {self.page})" if self.page else "")
+
+    @property
+    def scanned(self):
+        return self.confidence is not None
 
     @property
     def is_blank(self):

@@ -28,7 +28,10 @@ table continued over a page break does not read them as rows.
 
 A file that cannot be read as a PDF with text raises BuildError naming it: no
 pdfplumber or pdfminer exception leaves this module. A text layer that does not decode
-to words (fonts without a mapping to characters) is refused saying so.
+to words (fonts without a mapping to characters) is refused saying so. A scanned page (no
+word in its text layer, an image over most of it) is read by OCR (ocr.py) into the same
+words, each with tesseract's confidence; its Lines carry their cells' confidences
+(Line.confidence), so that the later stages treat the scan as damaged.
 """
 
 import bisect
@@ -43,6 +46,7 @@ from .furniture import furniture, furniture_key
 from .header import header_columns, is_header_text, is_label, is_table_header
 from .layout import VLine, printed_lines, spans, split_row
 from .lines import Line
+from .ocr import OcrMissing, ocr_words
 from .reader import Reader
 from .vocabulary import norm, table_kind, total_labels
 from .walker import FURNITURE, HEADER, OTHER, ROW, STOP, TITLE, TOTAL, Walk
@@ -89,12 +93,56 @@ def _why(exc):
 def page_words(page):
     """The words of a pdfplumber page as every reader of positions takes them: dicts with
     text, x0, x1, top, bottom (points from the page's top left), the text NFKC-normalised
-    (ligatures, odd spaces). The one place a page's words are made: a page without a text
-    layer can be given words read another way (OCR) instead, and is read the same."""
+    (ligatures, odd spaces). The one place a page's words are made: a scanned page (no
+    word in its text layer, an image over most of it) is read by OCR (ocr.py), whose words
+    also carry tesseract's confidence (`conf`), and is read the same. A page with words is
+    never OCR'd, nor one whose only image is a logo."""
     words = page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance_ratio=WORD_GAP)
     for w in words:
         w["text"] = unicodedata.normalize("NFKC", w["text"])
-    return [w for w in words if w["text"].strip()]
+    words = [w for w in words if w["text"].strip()]
+    if not words and is_scan(page):
+        return ocr_words(page)
+    if words and is_scan(page) and _ocr_layer(page):
+        for w in words:  # a searchable scan: another OCR's text, damaged as any OCR's is
+            w["ocr_layer"] = True
+    return words
+
+
+def words_by_ocr(page):
+    """The words of a page, a scanned page's read by OCR even where it carries a text layer
+    (another OCR's, which its sums contradicted)."""
+    return ocr_words(page) if is_scan(page) else page_words(page)
+
+
+# The font OCR programs (tesseract, ocrmypdf) set their invisible text in over a page image.
+OCR_LAYER_FONTS = ("GlyphLessFont",)
+
+
+def _ocr_layer(page):
+    return any(any(f in c.get("fontname", "") for f in OCR_LAYER_FONTS) for c in page.chars[:200])
+
+
+# A page is a scan where one image covers at least this share of it.
+SCAN_SHARE = 0.5
+
+
+def is_scan(page):
+    """Whether an image covers most of a page (a scanner's page image; not a logo)."""
+    area = float(page.width) * float(page.height)
+    return any(max(0.0, float(i["x1"]) - float(i["x0"])) * max(0.0, float(i["bottom"]) - float(i["top"]))
+               >= SCAN_SHARE * area for i in page.images) if area > 0 else False
+
+
+def _ocr(vline):
+    """Whether a printed line was read by OCR (its words carry a confidence)."""
+    return any("conf" in w for w in vline.words)
+
+
+def _conf(words):
+    """The least of tesseract's confidences in the words of a cell; None where none was OCR'd."""
+    confs = [w["conf"] for w in words if "conf" in w]
+    return min(confs) if confs else None
 
 
 def _read_pages(path, name, words_of=page_words):
@@ -121,6 +169,8 @@ def _read_pages(path, name, words_of=page_words):
                 page.close()
     except BuildError:
         raise
+    except OcrMissing as e:
+        raise BuildError(name, None, f"a page is a scan, to be read by OCR, and {e}") from None
     except Exception as e:  # pdfminer and pdfplumber raise many kinds; none may escape
         inner = _why(e)
         kind = type(inner).__name__
@@ -193,16 +243,18 @@ def _ruled_rows(table, pool):
             continue
         top, bottom = min(b[1] for b in bboxes), max(b[3] for b in bboxes)
         inside = [pool[k] for _, k in centres[bisect.bisect_left(ys, top): bisect.bisect_right(ys, bottom)]]
-        cells = []
+        cells, confs = [], []
         for j, bbox in enumerate(row):
             if bbox is None:
                 cells.append("")
+                confs.append(None)
                 continue
             mine = [w for w in inside if id(w) not in used and _inside(w, bbox)]
             used.update(id(w) for w in mine)
             cells.append(_cell_text(mine, name=(j == 0)))
+            confs.append(_conf(mine))
         if any(cells):
-            rows.append((top, tuple(cells)))
+            rows.append((top, tuple(cells), tuple(confs)))
     pool[:] = [w for w in pool if id(w) not in used]
     return rows
 
@@ -212,7 +264,7 @@ def _grid_agrees(rows):
     labels, rows of one number (or none) per cell. Lines that are not a table's rules
     (shading of banded rows, a rule under some columns only) make cells that hold two
     numbers, or half a label; such a page is read by where its words stand."""
-    for _, cells in rows:
+    for _, cells, _ in rows:
         values = [c for c in cells[1:] if c]
         if any(ch.isdigit() for c in values for ch in c):
             if any(len(c.split()) > 1 for c in values):
@@ -283,17 +335,21 @@ class Columns:
 
 
 def _place(numbers, columns):
-    """Number words -> value cells in the header's positions, and a problem if two share a column."""
-    cells, problem = [""] * len(columns), None
+    """Number words -> value cells in the header's positions, their OCR confidences (_conf), and
+    a problem if two share a column."""
+    cells, problem, mine = [""] * len(columns), None, [[] for _ in range(len(columns))]
     for w in numbers:
         k = columns.index(w)
-        if cells[k]:
+        mine[k].append(w)
+        if cells[k] and "conf" not in w:  # read by OCR: a damaged cell, for the sums to settle
             problem = problem or (f"two numbers in the {columns.labels[k]!r} column: {cells[k]!r} and "
                                   f"{w['text']!r}")
             cells[k] += " " + w["text"]
+        elif cells[k]:
+            cells[k] += " " + w["text"]
         else:
             cells[k] = w["text"]
-    return cells, problem
+    return cells, [_conf(m) for m in mine], problem
 
 
 @dataclass
@@ -305,13 +361,14 @@ class Item:
     vline: VLine | None = None
     cells: tuple | None = None
     furniture: bool = False
+    confs: tuple | None = None  # a ruled row's cells' OCR confidences
 
 
 def _header_block(seq, start, name):
     """The header lines of an unruled table from seq[start]: (block of VLines, index after it)."""
     block, j = [], start
     while j < len(seq) and seq[j].vline and not seq[j].furniture and seq[j].page == seq[start].page \
-            and is_header_text(seq[j].vline.text):
+            and is_header_text(seq[j].vline.text, _ocr(seq[j].vline)):
         v = seq[j].vline
         if block and v.top - block[-1].bottom > 2 * max(block[-1].height, 1):
             break
@@ -339,9 +396,9 @@ class _PageWalk(Walk):
         if it.vline is None:
             return STOP  # a ruled table
         v = it.vline
-        if table_kind(v.text):
+        if table_kind(v.text, _ocr(v)):
             return TITLE
-        if is_header_text(v.text):
+        if is_header_text(v.text, _ocr(v)):
             return HEADER
         split = split_row(v)
         if split is None:
@@ -426,7 +483,8 @@ def _unruled_table(seq, start, name):
     def flush():
         if run:
             for page_rows in _by_page(run):
-                out.extend((page, "row", cells, problem) for page, cells, problem in _rows(page_rows, columns))
+                out.extend((page, "row", cells, problem, confs) for page, cells, problem, confs
+                           in _rows(page_rows, columns))
             run.clear()
 
     for n, (what, it, extra) in enumerate(body):
@@ -439,12 +497,13 @@ def _unruled_table(seq, start, name):
                 if what2 == "row":
                     numbers += split[1]
             columns = Columns(extra, numbers)
-            out.append((it.page, "row", ("",) + tuple(l for l, _, _ in extra), None))
+            out.append((it.page, "row", ("",) + tuple(l for l, _, _ in extra), None, None))
         elif what == "row":
             run.append((it, extra))
         else:
             flush()
-            out.append((it.page, "furniture" if it.furniture else "prose", it.vline.text, None))
+            out.append((it.page, "furniture" if it.furniture else "prose", it.vline.text, None,
+                        (_conf(it.vline.words),)))
     flush()
     return out, k
 
@@ -464,8 +523,8 @@ def _pitch(body):
 
 
 def _rows(run, columns):
-    """Printed lines of one page of a table body, [(item, split)] -> [(page, cells, problem)],
-    each wrapped name joined with its numbers."""
+    """Printed lines of one page of a table body, [(item, split)] -> [(page, cells, problem,
+    confidences)], each wrapped name joined with its numbers."""
     body = [(it.vline, split) for it, split in run]
     page = run[0][0].page
     pitch = _pitch(body)
@@ -484,12 +543,14 @@ def _rows(run, columns):
         if len(seg) > 1 and len(with_numbers) == 1:
             names = [" ".join(w["text"] for w in s[1][0]) for s in seg]
             numbers = with_numbers[0][1][1]
-            cells, problem = _place(numbers, columns)
-            items.append((page, (join_name(names),) + tuple(cells), problem))
+            cells, confs, problem = _place(numbers, columns)
+            name_conf = _conf([w for s in seg for w in s[1][0]])
+            items.append((page, (join_name(names),) + tuple(cells), problem, (name_conf, *confs)))
             continue
         for v, (name_words, numbers) in seg:  # one by one: the table stage joins names
-            cells, problem = _place(numbers, columns)
-            items.append((page, (" ".join(w["text"] for w in name_words),) + tuple(cells), problem))
+            cells, confs, problem = _place(numbers, columns)
+            items.append((page, (" ".join(w["text"] for w in name_words),) + tuple(cells), problem,
+                          (_conf(name_words), *confs)))
     return items
 
 
@@ -553,7 +614,7 @@ def _document_items(pages, name):
             rows = _ruled_rows(table, mine)
             if _grid_agrees(rows) and not _rows_beside(table, mine):
                 pool = mine
-                items += [Item(number, top, cells=cells) for top, cells in rows]
+                items += [Item(number, top, cells=cells, confs=confs) for top, cells, confs in rows]
         columns = _side_by_side(printed_lines(pool))
         if columns:  # tables side by side: the lines above them, the left column, the right one, the lines below
             above, *rest = columns
@@ -568,16 +629,17 @@ def _document_items(pages, name):
     while i < len(seq):
         it = seq[i]
         if it.cells is not None:
-            out.append((it.page, "row", it.cells, None))
+            out.append((it.page, "row", it.cells, None, it.confs))
             i += 1
             continue
-        if not it.furniture and is_header_text(it.vline.text):
+        if not it.furniture and is_header_text(it.vline.text, _ocr(it.vline)):
             found = _unruled_table(seq, i, name)
             if found:
                 items, i = found
                 out += items
                 continue
-        out.append((it.page, "furniture" if it.furniture else "prose", it.vline.text, None))
+        out.append((it.page, "furniture" if it.furniture else "prose", it.vline.text, None,
+                    (_conf(it.vline.words),)))
         i += 1
     return out
 
@@ -601,15 +663,19 @@ def extract_pdf(path, name, words_of=page_words):
     _check_file(path, name)
     pages = _read_pages(path, name, words_of)
     items = _document_items(pages, name)
+    scanned = {number for number, words, _ in pages if any("conf" in w or "ocr_layer" in w for w in words)}
     # prose printed on several pages outside the tables: a running title, a page number
-    seen = Counter(furniture_key(text) for _, kind, text, _ in items if kind == "prose")
+    seen = Counter(furniture_key(text) for _, kind, text, _, _ in items if kind == "prose")
     lines = []
-    for n, (page, kind, content, problem) in enumerate(items, start=1):
+    for n, (page, kind, content, problem, confs) in enumerate(items, start=1):
         if kind == "row":
             cells = tuple(re.sub(r"\s+", " ", c).strip() for c in content)
             text = "\t".join(cells)
         else:
             text = re.sub(r"\s+", " ", content).strip()
             cells = ("",) if kind == "furniture" or seen[furniture_key(text)] > 1 else (text,)
-        lines.append(Line(name, n, text, cells, problem, page=page))
+        confidence = None
+        if page in scanned:  # read by OCR: every line says so, with its cells' confidences
+            confidence = tuple(confs) if confs and len(confs) == len(cells) else (None,) * len(cells)
+        lines.append(Line(name, n, text, cells, problem, page=page, confidence=confidence))
     return lines

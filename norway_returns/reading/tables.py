@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from .countries import countries
 from ..errors import BuildError
 from .header import all_header_words, is_header_line, parse_header
-from .vocabulary import norm, table_kind, total_labels
+from .ocr import LOW_CONFIDENCE
+from .vocabulary import categories, norm, table_kind, total_labels
 from .walker import BLANK, HEADER, ROW, TITLE, TOTAL, Walk
 
 _INT = re.compile(r"[0-9]+")
@@ -27,8 +28,9 @@ LONE_NUMBERS = 3  # ASCII digits only: OCR leaves look-alikes such as '۷'
 
 @dataclass(frozen=True)
 class Cell:
-    text: str  # as printed
-    value: int | None  # None: empty, or unreadable
+    text: str  # as printed (as OCR read it, on a scan)
+    value: int | None  # None: empty, or unreadable (or read by OCR with low confidence)
+    conf: float | None = None  # tesseract's confidence, where OCR read it
 
     @property
     def empty(self):
@@ -39,8 +41,13 @@ class Cell:
         return self.empty or self.value is not None
 
 
-def cell(text):
-    return Cell(text, int(text) if _INT.fullmatch(text) else None)
+def cell(text, conf=None):
+    """A cell as printed; one OCR read with less than LOW_CONFIDENCE is damaged (no value),
+    for the printed sums to decide."""
+    value = int(text) if _INT.fullmatch(text) else None
+    if conf is not None and conf < LOW_CONFIDENCE:
+        value = None
+    return Cell(text, value, conf)
 
 
 @dataclass
@@ -57,6 +64,7 @@ class Row:
     code: str
     lines: list
     readings: list
+    misread: str | None = None  # a scan's name OCR misread (printed): the name it nearly spells (_nearly)
 
 
 @dataclass
@@ -69,6 +77,7 @@ class Table:
     total: Reading | None = None
     notes: list = field(default_factory=list)  # (line, what was read around damage)
     titles: list = field(default_factory=list)  # (kind, line)
+    headers: list = field(default_factory=list)  # (first line, columns) of each header read, repeated ones too
 
     @property
     def categories(self):
@@ -96,7 +105,31 @@ def reading(line, columns):
     if extra:
         raise BuildError(line.file, line.number, f"more cells than the {len(columns)} columns of the header: {extra}")
     values = list(values[: len(columns)]) + [""] * (len(columns) - len(values))
-    return Reading(line, {c: cell(v) for c, v in zip(columns, values)})
+    confs = list(line.confidence[1:]) if line.confidence else []
+    confs = confs[: len(columns)] + [None] * (len(columns) - len(confs))
+    return Reading(line, {c: cell(v, k) for c, v, k in zip(columns, values, confs)})
+
+
+def printed_in_period(table, period):
+    """Stop at a table's header where it reads a category that the publication's period does
+    not print (data/categories.yml: first_period, last_period): a misread header, not a column."""
+    for line, columns in table.headers:
+        for c in categories():
+            if c["code"] not in columns:
+                continue
+            first, last = c.get("first_period"), c.get("last_period")
+            if (first and period < first) or (last and period > last):
+                when = (f"from {first} to {last}" if first and last else f"from {first}" if first
+                        else f"until {last}")
+                raise BuildError(line.file, line.number, f"the header reads a column {c['label_en']!r} "
+                                 f"({c['code']}), a category printed only {when}, in a publication for "
+                                 f"{period}: a misread header?")
+
+
+def _nearly(C, name):
+    """The one country a misread name nearly spells (countries.read_as): (code, its name), or None."""
+    found = C.read_as(name)
+    return found[0] if len(found) == 1 else None
 
 
 def find_tables(lines):
@@ -110,11 +143,11 @@ def find_tables(lines):
     below = []  # per table: the titles that stand right after its Total row
     while i < len(lines):
         line = lines[i]
-        kind = table_kind(line.text)
+        kind = table_kind(line.text, line.scanned)
         if kind:
             # right below a table whose title was not above it: a caption below its table
             right_below = end is not None and not tables[0].titles and all(
-                l.is_blank or not any(l.cells) or table_kind(l.text) for l in lines[end:i])
+                l.is_blank or not any(l.cells) or table_kind(l.text, l.scanned) for l in lines[end:i])
             titles.append((kind, line))
             if right_below:
                 below[-1].append((kind, line))
@@ -137,7 +170,7 @@ def find_tables(lines):
                 raise
             i = j
             continue
-        table = Table(line.file, None, line.number, columns, notes=notes, titles=titles)
+        table = Table(line.file, None, line.number, columns, notes=notes, titles=titles, headers=[(line, columns)])
         i = end = _read_body(lines, i, table)
         tables.append(table)
         below.append([])
@@ -164,7 +197,7 @@ def _positions_kept(lines, i):
     """Stop where a table's numbers stand alone on their lines, without their row's name:
     a text that kept the cells but not where they stood (LONE_NUMBERS of them in a row)."""
     run = []
-    while i < len(lines) and not table_kind(lines[i].text):
+    while i < len(lines) and not table_kind(lines[i].text, lines[i].scanned):
         line = lines[i]
         if line.is_blank:
             i += 1
@@ -183,7 +216,7 @@ def _expect_header(lines, i, kind, title):
     """A table's title is followed by its column header: say so where it is not."""
     while i < len(lines) and (lines[i].is_blank or not any(lines[i].cells)):
         i += 1  # blank, or page furniture (a PDF's running title, its page number)
-    if i < len(lines) and not is_header_line(lines[i]) and not table_kind(lines[i].text):
+    if i < len(lines) and not is_header_line(lines[i]) and not table_kind(lines[i].text, lines[i].scanned):
         line = lines[i]
         raise BuildError(line.file, line.number, f"expected the column header of the table by {kind} after its "
                          f"title (line {title.number}), found {line.text.strip()[:60]!r} (headers are read in "
@@ -201,7 +234,7 @@ class _Body(Walk):
         line = self.lines[k]
         if line.is_blank:
             return BLANK
-        if table_kind(line.text):
+        if table_kind(line.text, line.scanned):
             return TITLE
         if is_header_line(line):
             return HEADER
@@ -218,13 +251,14 @@ class _Body(Walk):
         block = [l for l in self.lines[first:end] if not l.is_blank]  # the header repeated at the top of a page
         try:
             self.columns = parse_header(block, self.table.notes)
+            self.table.headers.append((block[0], self.columns))
         except BuildError:
-            if not all_header_words(block):
+            if not (all_header_words(block) or all(l.scanned for l in block)):  # OCR: a misread repeat
                 raise
             self.table.notes.append((block[0], "repeated page header is jumbled; the columns stay as before"))
 
     def title(self, k):
-        self.table.titles.append((table_kind(self.lines[k].text), self.lines[k]))
+        self.table.titles.append((table_kind(self.lines[k].text, self.lines[k].scanned), self.lines[k]))
 
     def row(self, k):
         self.table.body.append((self.lines[k], self.columns))
@@ -261,7 +295,7 @@ def _footer_repeated(lines, i, columns):
     of each page (as a browser prints a table's footer): the index of the header repeated
     after it, with the same columns and no title between, else None."""
     while i < len(lines) and (lines[i].is_blank or not any(lines[i].cells)):
-        if table_kind(lines[i].text):
+        if table_kind(lines[i].text, lines[i].scanned):
             return None  # a title: the next table
         i += 1  # blank, or page furniture
     if i >= len(lines) or not is_header_line(lines[i]):
@@ -305,6 +339,11 @@ def group_rows(table, skip=frozenset()):
                 break
             texts = [joined for t in prefixes for joined in C.joins(t, nxt)]
             j = k
+        misread = code = None
+        if best is None and line.scanned:
+            nearly = _nearly(C, name)
+            if nearly:
+                best, (code, misread) = (i, name), nearly
         if best is None:
             hint = C.suggest(name)
             hint = f" (close to: {', '.join(hint)}; add the spelling to data/countries.yml if it is one of them)" if hint else ""
@@ -314,6 +353,7 @@ def group_rows(table, skip=frozenset()):
         readings = [reading(l, c) for l, c in group if any(l.cells[1:])]
         if not readings:
             raise BuildError(line.file, line.number, f"no numbers for {printed!r}")
-        rows.append(Row(re.sub(r"\s+", " ", printed), C.code(printed), [l for l, _ in group], readings))
+        rows.append(Row(re.sub(r"\s+", " ", printed), code or C.code(printed), [l for l, _ in group], readings,
+                        misread))
         i = j + 1
     return rows

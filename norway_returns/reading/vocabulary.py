@@ -1,5 +1,6 @@
 """The printed words the stages look for, loaded once from the YAML files in data/."""
 
+import difflib
 import functools
 import re
 import unicodedata
@@ -85,12 +86,23 @@ def _caption_label():
     return re.compile(rf"(?:{labels})\s*[0-9]+[a-z]?(?:\.[0-9]+)*\s*[:.\-]?\s+")
 
 
-def table_kind(text):
-    """The kind a title line names, or None if the line is not a table title."""
+# A title OCR read with its first word misread ("Retuszees so far ..."): a word this alike
+# (difflib's ratio) to a title's first word, where the title ends exactly as a kind's does.
+TITLE_WORD_ALIKE = 0.75
+
+
+def table_kind(text, scanned=False):
+    """The kind a title line names, or None if the line is not a table title. scanned: the
+    line was read by OCR, so its first word may be misread (TITLE_WORD_ALIKE)."""
     t = norm(text)
     t = _caption_label().sub("", t, count=1) if _caption_label().match(t) else t
-    if not any(t.startswith(s) for s in load("categories")["title_starts"]):
-        return None
+    starts = load("categories")["title_starts"]
+    if not any(t.startswith(s) for s in starts):
+        first, _, rest = t.partition(" ")
+        if not (scanned and rest and any(
+                difflib.SequenceMatcher(None, first, s.split()[0]).ratio() >= TITLE_WORD_ALIKE
+                and f"{s.split()[0]} {rest}".startswith(s) for s in starts)):
+            return None
     for kind, endings in load("categories")["kinds"].items():
         if any(t.endswith(e) for e in endings):
             return kind

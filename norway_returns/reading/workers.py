@@ -20,6 +20,7 @@ program that builds need a `__main__` guard.
 
 import multiprocessing
 import os
+import re
 import resource
 import threading
 import time
@@ -34,6 +35,22 @@ from .countries import countries
 READ_SECONDS = 60
 READ_MEMORY_MB = 512
 SECONDS_ENV, MEMORY_ENV = "NORWAY_RETURNS_READ_SECONDS", "NORWAY_RETURNS_READ_MEMORY_MB"
+# A scan is read by OCR: 3-13 s a document on an idle machine, several times that on a busy
+# one. A PDF that looks like a scan (page images, no fonts: looks_scanned) may take this long.
+OCR_SECONDS = 300
+OCR_SECONDS_ENV = "NORWAY_RETURNS_OCR_SECONDS"
+_IMAGE = re.compile(rb"/Subtype\s*/Image")
+_FONT = re.compile(rb"/Font\b|/ObjStm\b")  # fonts, or objects packed where they cannot be seen
+
+
+def looks_scanned(path):
+    """Whether a PDF's bytes show page images and no font (as a scanner's PDF): then it is
+    given OCR_SECONDS. A PDF that hides its objects in object streams is not presumed a scan."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    return bool(_IMAGE.search(data)) and not _FONT.search(data)
 
 
 def _setting(env, default):
@@ -115,15 +132,24 @@ class Readers:
         self.pool = ProcessPool(max_workers=workers, max_tasks=1, initializer=_start_worker,
                                 initargs=(self.megabytes,), context=context)
 
-    def submit(self, function, document):
-        return self.pool.schedule(_read, args=(function, document, self.megabytes), timeout=self.seconds)
+    def submit(self, function, document, ocr=False):
+        """function(document) in a worker; ocr: it reads the document by OCR (OCR_SECONDS)."""
+        seconds = self._seconds(document, ocr)
+        future = self.pool.schedule(_read, args=(function, document, self.megabytes), timeout=seconds)
+        future.limit = seconds
+        return future
+
+    def _seconds(self, document, ocr=False):
+        if ocr or looks_scanned(document.path):
+            return max(self.seconds, _setting(OCR_SECONDS_ENV, OCR_SECONDS))
+        return self.seconds
 
     def result(self, document, future):
         """function(document) as the worker returned it, or BuildError saying why it did not."""
         try:
             return future.result()  # a worker's BuildError is raised here
         except TimeoutError:
-            raise BuildError(document.name, None, f"reading it took longer than {self.seconds:g} s, the limit "
+            raise BuildError(document.name, None, f"reading it took longer than {getattr(future, 'limit', self.seconds):g} s, the limit "
                              "for one document: stopped (pages that take this long hold more than a monthly "
                              "publication's text and tables)") from None
         except ProcessExpired as e:
