@@ -22,7 +22,7 @@ from .reading.extract import Line, extract, extract_by_ocr
 from .reading.figures import FIGURES, read_figures
 from .checking.reconcile import reconcile_table
 from .reading.sources import read_manifest
-from .reading.tables import find_tables, printed_in_period
+from .reading.tables import find_tables, one_set_of_columns, printed_in_period
 from .reading.title import read_title
 from .reading.vocabulary import categories, crosswalk
 from .reading.workers import Readers
@@ -86,6 +86,7 @@ def load_document(document, corrections, used, lines=None):
     tables = _tables_by_kind(document, find_tables(lines))
     for kind in KINDS:
         printed_in_period(tables[kind], document.period)
+        one_set_of_columns(tables[kind])
     figures, top, unread = read_figures(document, lines)
     results, hint = {}, None
     for kind in KINDS:

@@ -279,6 +279,11 @@ BAD = {
     "a row with more cells than columns": (
         lambda r: r.replace_line("2025-02-en.txt", 66, "\t10", "\t10\t4"),
         "raw/2025-02-en.txt:66: more cells than the 6 columns of the header"),
+    "a repeated header with other columns than the table's": (
+        lambda r: r.replace_line("2025-02-en.txt", 98, "Granted international protection", "Other"),
+        "raw/2025-02-en.txt:98: the header repeated here reads the columns asylum, dublin, other, "
+        "refused_entry_or_stay, expulsion, total; the table's header at line 65 reads asylum, dublin, "
+        "international_protection, refused_entry_or_stay, expulsion, total: one table, two sets of columns"),
     "table without a Total row": (
         lambda r: r.replace_line("2025-02-en.txt", 202, "Sum\t37", "Austria\t37"),
         "raw/2025-02-en.txt:143: table ends without a Total (Sum) row"),

@@ -126,6 +126,18 @@ def printed_in_period(table, period):
                                  f"{period}: a misread header?")
 
 
+def one_set_of_columns(table):
+    """Stop at a header repeated inside a table that reads other columns than the table's own:
+    they may stand in another order, but a column of its own would leave cells that no other
+    row of the table has (checked after printed_in_period, which names a misread category)."""
+    first, columns = table.headers[0]
+    for line, repeated in table.headers[1:]:
+        if set(repeated) != set(columns):
+            raise BuildError(line.file, line.number, f"the header repeated here reads the columns "
+                             f"{', '.join(repeated)}; the table's header at line {first.number} reads "
+                             f"{', '.join(columns)}: one table, two sets of columns")
+
+
 def _nearly(C, name):
     """The one country a misread name nearly spells (countries.read_as): (code, its name), or None."""
     found = C.read_as(name)
@@ -250,12 +262,18 @@ class _Body(Walk):
             return  # the table's own header, read by find_tables
         block = [l for l in self.lines[first:end] if not l.is_blank]  # the header repeated at the top of a page
         try:
-            self.columns = parse_header(block, self.table.notes)
-            self.table.headers.append((block[0], self.columns))
+            columns = parse_header(block, self.table.notes)
         except BuildError:
             if not (all_header_words(block) or all(l.scanned for l in block)):  # OCR: a misread repeat
                 raise
             self.table.notes.append((block[0], "repeated page header is jumbled; the columns stay as before"))
+            return
+        if set(columns) != set(self.table.columns) and all(l.scanned for l in block):
+            # OCR misread a label of the repeat: the table's columns stay (one_set_of_columns)
+            self.table.notes.append((block[0], "repeated page header misread; the columns stay as before"))
+            return
+        self.columns = columns
+        self.table.headers.append((block[0], self.columns))
 
     def title(self, k):
         self.table.titles.append((table_kind(self.lines[k].text, self.lines[k].scanned), self.lines[k]))
