@@ -39,18 +39,21 @@ def cli():
     return [str(CLI)] if CLI.exists() else [found]
 
 
-def build_alone(tmp_path, entry):
-    """`norway-returns build` of a raw/ holding this document alone: (result, db path)."""
+def build_alone(tmp_path, entry, folder=DOCUMENTS, previous=None, timeout=300):
+    """`norway-returns build` of a raw/ holding this document alone (from `folder`), over a
+    database holding `previous` where given: (result, db path)."""
     raw = tmp_path / "raw"
     raw.mkdir()
-    shutil.copy(DOCUMENTS / entry["file"], raw / entry["file"])
+    shutil.copy(folder / entry["file"], raw / entry["file"])
     manifest = [{"file": entry["file"], "period": entry["period"], "language": entry["language"],
                  "title": entry["title"], "sha256": sha256(raw / entry["file"])}]
     (raw / "manifest.yml").write_text(yaml.safe_dump(manifest, allow_unicode=True), encoding="utf-8")
     db = tmp_path / "returns.db"
+    if previous is not None:
+        db.write_bytes(previous)
     result = subprocess.run(cli() + ["build", "--raw", str(raw), "--db", str(db), "--views",
                                      str(ROOT / "sql" / "views")],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=300)
+                            cwd=tmp_path, capture_output=True, text=True, timeout=timeout)
     return result, db
 
 

@@ -14,16 +14,14 @@ publication's period does not print, a page with an image and text not OCR'd, an
 cache's key for OCR.
 """
 
-import shutil
 import sqlite3
-import subprocess
 
 import pytest
 import yaml
 
 from conftest import ROOT, run_cli, value
 from norway_returns.reading.sources import sha256
-from test_documents import CELLS, cli
+from test_documents import CELLS, build_alone
 
 SCANS = ROOT / "tests" / "documents" / "scans"
 ENTRIES = yaml.safe_load((SCANS / "scans.yml").read_text(encoding="utf-8"))
@@ -39,18 +37,8 @@ GRAND_TOTAL = {"2025-02": 345, "2024-03": 554, "2022-06": 1089, "2024-05": 1033}
 
 
 def build_scan(tmp_path, entry):
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    shutil.copy(SCANS / entry["file"], raw / entry["file"])
-    manifest = [{"file": entry["file"], "period": entry["period"], "language": entry["language"],
-                 "title": entry["title"], "sha256": sha256(raw / entry["file"])}]
-    (raw / "manifest.yml").write_text(yaml.safe_dump(manifest, allow_unicode=True), encoding="utf-8")
-    db = tmp_path / "returns.db"
-    db.write_bytes(b"the previous database")
-    result = subprocess.run(cli() + ["build", "--raw", str(raw), "--db", str(db), "--views",
-                                     str(ROOT / "sql" / "views")],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=600)
-    return result, db
+    """The scan built alone, over a previous database that a refusal must leave as it was."""
+    return build_alone(tmp_path, entry, SCANS, previous=b"the previous database", timeout=600)
 
 
 def test_the_scans_are_of_every_kind_asked_for():
