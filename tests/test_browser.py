@@ -377,20 +377,14 @@ def test_the_overviews_charts_show_their_figures_and_download_with_title_and_sou
     for words in ("Top 15 nationalities", "Jan–May 2024", "National Police Immigration Service, monthly statistics"):
         assert words in svg, words
     # the chart's menu saves it as SVG and PNG, named for what it shows
-    menu = "#card-months .vega-embed details"
-    page.eval_on_selector(menu, "d => d.open = true")
-    with page.expect_download() as download:
-        page.locator("#card-months a", has_text="Save as SVG").click()
-    assert download.value.suggested_filename.startswith("persons-returned-in-the-month")
-    saved = open(download.value.path(), encoding="utf-8").read()
+    name, saved = saved_from_menu(page, "months", "Save as SVG")
+    assert name.startswith("persons-returned-in-the-month")
+    saved = saved.decode("utf-8")
     # the months to the chosen publication (May 2024), the earliest of raw/ on
     assert "Persons returned in the month" in saved and "June 2022 to May 2024" in saved
     assert "National Police Immigration Service, monthly statistics" in saved
-    page.eval_on_selector(menu, "d => d.open = true")
-    with page.expect_download() as download:
-        page.locator("#card-months a", has_text="Save as PNG").click()
-    png = open(download.value.path(), "rb").read()
-    assert png[:8] == b"\x89PNG\r\n\x1a\n" and download.value.suggested_filename.endswith(".png")
+    name, png = saved_from_menu(page, "months", "Save as PNG")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and name.endswith(".png")
     embed = page.locator("#card-months .chart-embed textarea").input_value()
     assert embed.startswith("<iframe src=") and "/-/dashboards/overview/months?period=2024-05" in embed
 
@@ -423,6 +417,15 @@ def test_the_country_page_on_a_phone(browser, served_site, shots):
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
     finally:
         page.close()
+
+
+def saved_from_menu(page, chart, link):
+    """A chart saved from its menu (⋯) as a reader saves it: (the file's name, its bytes)."""
+    menu = f"#card-{chart} .vega-embed details"
+    page.eval_on_selector(menu, "d => d.open = true")
+    with page.expect_download() as download:
+        page.locator(f"#card-{chart} a", has_text=link).click()
+    return download.value.suggested_filename, open(download.value.path(), "rb").read()
 
 
 def _based(page, base):
@@ -469,12 +472,9 @@ def test_the_overview_in_norwegian(page):
     # May 2024's share, on its bar (the chart: the 24 months to the chosen publication)
     assert "20,2" in page.evaluate("window.siteCharts.convicted_share.toSVG()")
     # its chart saved as SVG: named, titled and sourced in Norwegian
-    menu = "#card-months .vega-embed details"
-    page.eval_on_selector(menu, "d => d.open = true")
-    with page.expect_download() as download:
-        page.locator("#card-months a", has_text="Lagre som SVG").click()
-    assert download.value.suggested_filename.startswith("personer-uttransportert-i-maneden")
-    saved = open(download.value.path(), encoding="utf-8").read()
+    name, saved = saved_from_menu(page, "months", "Lagre som SVG")
+    assert name.startswith("personer-uttransportert-i-maneden")
+    saved = saved.decode("utf-8")
     for words in ("Personer uttransportert i måneden", "juni 2022 til mai 2024", "Kilde: Politiets utlendingsenhet, månedsstatistikk"):
         assert words in saved, words
     assert "Tallene (3 rader)" in page.locator("#card-months .chart-takeaway").inner_text()  # to May 2024
