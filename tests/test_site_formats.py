@@ -88,3 +88,20 @@ def test_the_feed_in_norwegian(local_site):
                                                       "Uttransportert i mai 2024: 233, hvorav 47 straffedømte")
     assert may.find(f"{ATOM}link").get("href") == "publications/2024-05"
     assert "publications_feed_nb.atom" in ok(local_site, "/?lang=nb").text
+
+
+def test_an_english_only_page_asked_in_norwegian_is_sent_to_its_own_address_not_filtered(local_site):
+    """Datasette reads `?lang=nb` on a table page as a filter on a column `lang`: 0 rows, a false 0."""
+    sent = local_site.request("/returns/returns?country=SYR&lang=nb")
+    assert sent.status_code == 302 and sent.headers["location"] == "/returns/returns?country=SYR"
+    # there, Syria's 14 cells of the four publications (Dublin 44 of May 2024 among them)
+    assert "14 rows" in local_site.ok("/returns/returns?country=SYR").text
+    # the charts' SQL keeps its :lang, and the translated pages their language
+    rows = local_site.json("/returns.json?sql=select+say(:lang,+'Category')+as+word&lang=nb&_shape=array")
+    assert rows == [{"word": "Kategori"}]
+    assert local_site.request("/-/dashboards/overview?lang=nb").status_code == 200
+
+
+def test_under_the_prefix_the_page_without_lang_is_the_prefixed_one(prefixed_site):
+    sent = prefixed_site.request(PREFIX + "returns/returns?country=SYR&lang=nb")
+    assert sent.status_code == 302 and sent.headers["location"] == PREFIX + "returns/returns?country=SYR"

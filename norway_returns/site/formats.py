@@ -14,6 +14,7 @@ middleware.py, just outside Datasette).
 
 import html as html_text
 import re
+import urllib.parse
 
 from . import i18n
 
@@ -89,6 +90,14 @@ def layer(app, datasette):
             link["head"] = feed_link(datasette)
         query = scope.get("query_string", b"").decode("latin-1")
         translated = i18n.translated(path)
+        if not translated and _filters_by_language(query) and scope.get("method") in ("GET", "HEAD"):
+            # an English-only page asked in another language (a link edited by hand): Datasette
+            # would read `lang` as a filter on a column of that name and show no rows, a false 0
+            location = i18n.url_in("en", str(datasette.urls.path(path.lstrip("/"))), query)
+            await send({"type": "http.response.start", "status": 302,
+                        "headers": [(b"location", location.encode("latin-1")), (b"content-length", b"0")]})
+            await send({"type": "http.response.body", "body": b""})
+            return
         language = i18n.language_of(query) if translated else "en"
         token = i18n.current.set(language)
         state = {}
@@ -132,6 +141,13 @@ def layer(app, datasette):
             i18n.current.reset(token)
 
     return formats
+
+
+def _filters_by_language(query):
+    """Whether Datasette would take the request's `lang` for a filter: on any page but SQL's,
+    where :lang is the query's parameter (the dashboards' charts pass it so)."""
+    params = urllib.parse.parse_qs(query, keep_blank_values=True)
+    return i18n.PARAM in params and "sql" not in params
 
 
 def _languages(datasette, path, query):
