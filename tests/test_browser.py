@@ -120,7 +120,9 @@ def test_the_sql_editor_arrives_after_the_page_and_only_where_the_sql_is_editabl
     assert page.evaluate("document.querySelector('.CodeMirror').offsetHeight") < 120
     assert page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()") == "select * from categories"
     page.get_by_role("button", name="Format SQL").click()
-    assert page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()") == "select\n  *\nfrom\n  categories"
+    # the click formats once the formatter has arrived (on a busy machine, after the click)
+    page.wait_for_function("document.querySelector('.CodeMirror').CodeMirror.getValue() === 'select\\n  *\\nfrom\\n  categories'",
+                           timeout=15000)
     page.get_by_role("button", name="Run SQL").click()
     page.wait_for_selector("table.rows-and-columns")
     assert "dublin" in page.locator("table.rows-and-columns").inner_text()
