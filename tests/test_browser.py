@@ -504,7 +504,9 @@ def test_the_overviews_filters_and_language_switch_keep_the_language(page):
     assert {s["country"]: s["persons"] for s in drawn(page, "europe") if "persons" in s}["United Kingdom"] == 51
     assert "By destination, Jan–Feb 2025" in page.evaluate("window.siteCharts.europe.toSVG()")
     page.get_by_role("link", name="Norsk").click()
-    assert page.evaluate("document.documentElement.lang") == "nb" and "kind=destination" in page.url
+    page.wait_for_url(lambda url: "lang=nb" in url)  # the click starts a navigation: read where it lands
+    page.wait_for_function("document.documentElement.lang === 'nb'", timeout=15000)
+    assert "kind=destination" in page.url
 
 
 def test_a_country_in_norwegian_from_the_front_page(page):
@@ -527,7 +529,9 @@ def test_a_country_in_norwegian_from_the_front_page(page):
     assert bar(both, covers="jan.–feb. 2025", table="Landets borgere (etter nasjonalitet)")["persons"] == 26
     assert "Personer (hittil i år)" in page.evaluate("window.siteCharts.both.toSVG()")
     page.get_by_role("link", name="Oversikten").click()
-    assert "lang=nb" in page.url and page.locator("h1").inner_text() == "Uttransporteringer fra Norge: oversikt"
+    page.wait_for_function("document.querySelector('h1').innerText === 'Uttransporteringer fra Norge: oversikt'",
+                           timeout=15000)  # the overview's heading, not the country page's it left
+    assert "lang=nb" in page.url
 
 
 def test_an_unknown_country_in_norwegian(page):
