@@ -67,13 +67,18 @@ def ngettext(singular, plural, n):
     return gettext(singular if n == 1 else plural)
 
 
+def _locale(language=None):
+    """Babel's locale of LANGUAGE, by default the page's."""
+    return LOCALES.get(language or current.get(), LOCALES["en"])
+
+
 def number(value, language=None):
-    return format_decimal(value, locale=LOCALES.get(language or current.get(), "en_GB"))
+    return format_decimal(value, locale=_locale(language))
 
 
 def decimal(value, places=1, sign=False, language=None):
     """A decimal as the page's language writes it; with sign, a rise says "+"."""
-    text = format_decimal(value, format="#,##0." + "0" * places, locale=LOCALES.get(language or current.get(), "en_GB"))
+    text = format_decimal(value, format="#,##0." + "0" * places, locale=_locale(language))
     return "+" + text if sign and value > 0 else text
 
 
@@ -81,7 +86,7 @@ def number_locale(language):
     """The language's number symbols as a d3-format locale (Vega-Lite's `formatLocale`), from
     the same CLDR data as the server's numbers, so that a chart's axis writes `1 033` where
     the page's text does."""
-    locale = LOCALES.get(language, "en_GB")
+    locale = _locale(language)
     return {"decimal": get_decimal_symbol(locale), "thousands": get_group_symbol(locale),
             "grouping": [3], "currency": ["", ""], "percent": "%"}
 
